@@ -1,0 +1,50 @@
+"""Pathways: a marketplace for personal-budget holders and small, user-led providers."""
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, Config
+
+
+def create_app(config_class: type = Config, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+
+    from marketplace import cli, errors, models, security, templating  # noqa: F401
+    from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.register_error_handlers(app)
+    cli.init_app(app)
+
+    from marketplace.accounts.routes import blueprint as accounts_bp
+    from marketplace.api import blueprint as api_bp
+    from marketplace.pages.routes import blueprint as pages_bp
+    from marketplace.providers.routes import blueprint as providers_bp
+    from marketplace.search.routes import blueprint as search_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(providers_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the read-only API takes no cookies-based writes
+
+    from marketplace.search import index
+
+    index.init_app(app)
+    return app

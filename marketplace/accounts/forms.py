@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from marketplace.accounts.models import ROLES, SELF_REGISTER_ROLES
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class RegistrationForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name"), Length(max=120, message="Use 120 characters or fewer")],
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address like name@example.com", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    role = RadioField(
+        "What will you use Pathways for?",
+        choices=[(value, text) for value, text in ROLES if value in SELF_REGISTER_ROLES],
+        validators=[DataRequired("Choose what you will use Pathways for")],
+    )
+    password = PasswordField(
+        "Create a password",
+        validators=[
+            DataRequired("Create a password"),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
+        ],
+    )
+    confirm_password = PasswordField(
+        "Type the password again",
+        validators=[DataRequired("Type the password again"),
+                    EqualTo("password", message="The two passwords do not match")],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])

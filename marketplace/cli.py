@@ -1,0 +1,14 @@
+"""Command-line commands: `flask --app wsgi <command>`. Each area adds its own here."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.accounts.commands import create_commissioner_command
+    from marketplace.demo.commands import seed_demo_command
+    from marketplace.search.commands import reindex_command
+
+    app.cli.add_command(create_commissioner_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reindex_command)

@@ -1,0 +1,93 @@
+"""Domain errors and the HTTP error handlers.
+
+A DomainError carries a message a person can act on; views show it beside the form, the API
+returns it as {"error": {"code", "message"}} with its status. Anything else is an operator
+error: logged with context, and the person sees a plain apology.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class InvalidParameter(DomainError):
+    code = "invalid_parameter"
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message, field=parameter)
+        self.parameter = parameter
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def json_error(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("unauthorised", "You need to log in to do that."),
+    403: ("forbidden", "You do not have permission to see or change this."),
+    404: ("not_found", "We could not find that page."),
+    405: ("method_not_allowed", "That action is not allowed here."),
+    413: ("too_large", "What you sent is too large."),
+    429: ("too_many_requests", "Too many attempts. Please wait a minute and try again."),
+    500: ("server_error", "Something went wrong on our side. Please try again later."),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        if wants_json():
+            extra = {"parameter": error.field} if error.field else {}
+            return json_error(error.status, error.code, error.message, **extra)
+        return (
+            render_template("errors/error.html", status=error.status, message=error.message),
+            error.status,
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        code, message = _HTTP_CODES.get(status, ("error", error.description or "Error"))
+        if status == 400 and error.description and "CSRF" in error.description:
+            message = "This form has expired. Please go back, reload the page and try again."
+        if wants_json():
+            response, status = json_error(status, code, message)
+        else:
+            response = render_template("errors/error.html", status=status, message=message)
+        return response, status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        code, message = _HTTP_CODES[500]
+        if wants_json():
+            return json_error(500, code, message)
+        return render_template("errors/error.html", status=500, message=message), 500

@@ -1,0 +1,1 @@
+"""Public pages: home, how budgets work, health check."""

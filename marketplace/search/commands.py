@@ -1,0 +1,6 @@
+import click
+
+
+@click.command("reindex")
+def reindex_command():
+    """Rebuild the search index from the database."""

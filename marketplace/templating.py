@@ -1,0 +1,41 @@
+"""Template filters and globals: money, labels from the vocabulary, areas."""
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace import areas, vocabulary
+from marketplace.money import format_pence
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["pence"] = format_pence
+    app.jinja_env.filters["category_label"] = lambda v: vocabulary.label(vocabulary.CATEGORIES, v)
+    app.jinja_env.filters["provider_type_label"] = lambda v: vocabulary.label(
+        vocabulary.PROVIDER_TYPES, v
+    )
+    app.jinja_env.filters["mode_label"] = lambda v: vocabulary.label(vocabulary.DELIVERY_MODES, v)
+    app.jinja_env.filters["language_label"] = lambda v: vocabulary.label(vocabulary.LANGUAGES, v)
+    app.jinja_env.filters["specialism_label"] = lambda v: vocabulary.label(
+        vocabulary.SPECIALISMS, v
+    )
+    app.jinja_env.filters["unit_label"] = lambda v: vocabulary.label(vocabulary.PRICE_UNITS, v)
+    app.jinja_env.filters["area_label"] = areas.area_label
+    app.jinja_env.filters["rating"] = lambda centi: "" if centi is None else f"{centi / 100:.1f}"
+    app.jinja_env.globals["vocabulary"] = vocabulary
+    app.jinja_env.globals["areas"] = areas
+    app.jinja_env.globals["field_attributes"] = field_attributes
+
+
+def field_attributes(field, hint: str | None, extra: dict) -> dict:
+    """HTML attributes linking a form field to its hint and error for screen readers."""
+    described = []
+    if hint:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        described.append(f"{field.id}-error")
+    attributes = {key: value for key, value in extra.items() if value}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes

@@ -1,0 +1,95 @@
+"""The fixed lists people choose from: categories, provider types, delivery modes, languages.
+
+Each list is (value stored and used in URLs, plain-English label). Values are stable: the API,
+the search index and saved links depend on them.
+"""
+from __future__ import annotations
+
+CATEGORIES: list[tuple[str, str]] = [
+    ("personal-assistance", "Personal assistance"),
+    ("peer-support", "Peer support and self-help groups"),
+    ("advocacy", "Advocacy"),
+    ("support-planning", "Support planning and brokerage"),
+    ("befriending", "Befriending and social activities"),
+    ("arts", "Arts and creative activities"),
+    ("sport-fitness", "Sport, fitness and outdoors"),
+    ("learning", "Learning and courses"),
+    ("employment", "Employment support"),
+    ("transport", "Transport and travel"),
+    ("short-breaks", "Short breaks and respite"),
+    ("carers-support", "Carers' support"),
+    ("housing", "Housing and tenancy support"),
+    ("practical-help", "Practical help at home"),
+    ("equipment", "Equipment and goods"),
+    ("wellbeing", "Wellbeing and therapies"),
+    ("crisis-recovery", "Crisis and recovery planning"),
+]
+
+PROVIDER_TYPES: list[tuple[str, str]] = [
+    ("ulo", "User-led organisation"),
+    ("micro-enterprise", "Micro-enterprise"),
+    ("personal-assistant", "Sole-trader personal assistant"),
+    ("community-group", "Community group"),
+    ("larger-provider", "Larger provider"),
+    ("community-activity", "Community activity (gym, college, club)"),
+]
+
+DELIVERY_MODES: list[tuple[str, str]] = [
+    ("in-person", "In person"),
+    ("online", "Online"),
+    ("phone", "By phone"),
+]
+
+PRICE_UNITS: list[tuple[str, str]] = [
+    ("hour", "per hour"),
+    ("session", "per session"),
+    ("item", "per item"),
+    ("month", "per month"),
+]
+
+LANGUAGES: list[tuple[str, str]] = [
+    ("en", "English"),
+    ("bsl", "British Sign Language"),
+    ("ur", "Urdu"),
+    ("pa", "Punjabi"),
+    ("bn", "Bengali"),
+    ("gu", "Gujarati"),
+    ("pl", "Polish"),
+    ("ar", "Arabic"),
+    ("so", "Somali"),
+    ("zh", "Cantonese"),
+    ("ro", "Romanian"),
+    ("cy", "Welsh"),
+]
+
+SPECIALISMS: list[tuple[str, str]] = [
+    ("bme", "Black and minority ethnic communities"),
+    ("lgbt", "LGBT+ people"),
+    ("young-people", "Young people (16 to 25)"),
+    ("older-people", "Older people"),
+    ("women-only", "Women only"),
+    ("men", "Men's groups"),
+    ("carers", "Carers"),
+    ("veterans", "Armed forces veterans"),
+    ("deaf", "Deaf and hard of hearing people"),
+    ("hearing-voices", "People who hear voices"),
+    ("dual-diagnosis", "Mental health and drug or alcohol use"),
+]
+
+SORTS: list[tuple[str, str]] = [
+    ("relevance", "Best match"),
+    ("price", "Price: lowest first"),
+    ("price-desc", "Price: highest first"),
+    ("rating", "Rating: highest first"),
+]
+
+#: A micro-provider has fewer than this many staff (GLOSSARY.md).
+MICRO_PROVIDER_STAFF_LIMIT = 10
+
+
+def label(choices: list[tuple[str, str]], value: str | None) -> str:
+    return dict(choices).get(value or "", value or "")
+
+
+def values(choices: list[tuple[str, str]]) -> list[str]:
+    return [value for value, _ in choices]
