@@ -16,6 +16,7 @@ ROLES: list[tuple[str, str]] = [
     ("supporter", "Supporter (family, friend, broker or care coordinator)"),
     ("provider", "Provider of support"),
     ("commissioner", "Commissioner"),
+    ("account_manager", "Managed-account organisation staff"),
 ]
 SELF_REGISTER_ROLES = ("holder", "supporter", "provider")
 
@@ -38,7 +39,7 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "role IN ('holder', 'supporter', 'provider', 'commissioner')", name="role_known"
+            "role IN ('holder', 'supporter', 'provider', 'commissioner', 'account_manager')", name="role_known"
         ),
     )
 
@@ -54,3 +55,67 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+SUPPORTER_SCOPES: list[tuple[str, str]] = [
+    ("view", "See my budget, statement, plan and orders"),
+    ("plan", "Change my support plan"),
+    ("buy", "Order and pay for support from my budget"),
+]
+
+
+class SupporterGrant(db.Model):
+    """A holder's consent for a supporter to act for them, with scopes; revocable at any time.
+
+    Created as an invitation to an email address; the supporter accepts it while logged in,
+    which links their account. Only the token's hash is stored.
+    """
+
+    __tablename__ = "supporter_grants"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    holder_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    supporter_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id"), nullable=True, index=True
+    )
+    invite_email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    #: e.g. "sister", "broker", "care coordinator", in the holder's words.
+    relationship_text: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    #: A subset of SUPPORTER_SCOPES values.
+    scopes: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    accepted_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+
+    holder: so.Mapped[User] = so.relationship(foreign_keys=[holder_id])
+    supporter: so.Mapped[User | None] = so.relationship(foreign_keys=[supporter_id])
+
+    @property
+    def is_live(self) -> bool:
+        return self.accepted_at is not None and self.revoked_at is None
+
+
+API_TOKEN_SCOPES: list[tuple[str, str]] = [
+    ("read", "Read my budgets, statement and orders"),
+    ("order", "Place and act on orders"),
+]
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API. Only a SHA-256 hash of the secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    #: The first characters of the token, shown so people can tell tokens apart.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    scopes: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+
+    user: so.Mapped[User] = so.relationship()

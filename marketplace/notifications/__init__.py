@@ -1,0 +1,1 @@
+"""In-app notifications and the email outbox (captured locally in development and tests)."""
