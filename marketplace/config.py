@@ -38,7 +38,11 @@ class Config:
         None if ENVIRONMENT == "production" else _development_secret_key()
     )
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
+        "max_overflow": int(os.environ.get("DATABASE_POOL_OVERFLOW", "20")),
+    }
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
     SYNONYMS_FILE = os.environ.get(
         "SYNONYMS_FILE", str(PROJECT_ROOT / "marketplace" / "search" / "synonyms.txt")
@@ -59,6 +63,15 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    #: "capture" keeps emails in the database only (development, tests); "smtp" sends them.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "capture")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Pathways <no-reply@pathways.invalid>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = os.environ.get("SMTP_PORT", "587")
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
 
 
 class TestConfig(Config):

@@ -34,5 +34,6 @@ def pence_to_pounds_text(pence: int | None) -> str:
     """1250 -> '12.50': the value a form field shows when editing a price."""
     if pence is None:
         return ""
-    pounds, remainder = divmod(int(pence), 100)
-    return f"{pounds}.{remainder:02d}"
+    sign = "-" if pence < 0 else ""
+    pounds, remainder = divmod(abs(int(pence)), 100)
+    return f"{sign}{pounds}.{remainder:02d}"

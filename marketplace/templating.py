@@ -21,9 +21,23 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["unit_label"] = lambda v: vocabulary.label(vocabulary.PRICE_UNITS, v)
     app.jinja_env.filters["area_label"] = areas.area_label
     app.jinja_env.filters["rating"] = lambda centi: "" if centi is None else f"{centi / 100:.1f}"
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["plain_date"] = plain_date
     app.jinja_env.globals["vocabulary"] = vocabulary
     app.jinja_env.globals["areas"] = areas
     app.jinja_env.globals["field_attributes"] = field_attributes
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split what someone typed into paragraphs at blank lines (each is escaped on output)."""
+    from marketplace.providers.services import paragraphs as split
+
+    return split(text)
+
+
+def plain_date(value) -> str:
+    """date(2025, 3, 4) -> '4 March 2025'."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def field_attributes(field, hint: str | None, extra: dict) -> dict:

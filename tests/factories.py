@@ -68,3 +68,40 @@ def make_service(provider=None, **fields):
     queue_reindex(service.id)
     db.session.commit()
     return service
+
+
+def make_funded_budget(holder=None, *, amount_pence: int = 100_000, route: str = "managed",
+                       organisation=None, stream=None, auto_approve_limit_pence: int = 0):
+    """A budget holding amount_pence now: one instalment covering the whole period."""
+    from datetime import date, timedelta
+
+    from marketplace.budgets import services as budgets
+
+    holder = holder or make_user("holder")
+    commissioner = make_user("commissioner")
+    stream = stream or budgets.create_funding_stream(
+        name=f"Social care {next(_sequence)}", kind="social_care"
+    )
+    if route == "managed" and organisation is None:
+        organisation = budgets.create_managed_account_organisation(
+            name=f"Holding Organisation {next(_sequence)}",
+            auto_approve_limit_pence=auto_approve_limit_pence,
+        )
+    today = date.today()
+    allocation = budgets.allocate_budget(
+        holder=holder, stream=stream, total_pence=amount_pence, period_start=today,
+        period_end=today + timedelta(days=7), instalment_every_weeks=4, route=route,
+        managed_by=organisation if route == "managed" else None, allocated_by=commissioner,
+        today=today,
+    )
+    db.session.commit()
+    return allocation.budgets[0]
+
+
+def make_account_manager(organisation, *, email: str | None = None):
+    from marketplace.budgets.models import OrganisationMember
+
+    user = make_user("account_manager", email=email)
+    db.session.add(OrganisationMember(organisation_id=organisation.id, user_id=user.id))
+    db.session.commit()
+    return user

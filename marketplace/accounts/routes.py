@@ -34,9 +34,13 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _home_for(user: User) -> str:
-    if user.role == "provider":
-        return url_for("providers.dashboard")
-    return url_for("pages.home")
+    homes = {
+        "provider": "providers.dashboard",
+        "holder": "budgets.my_budget",
+        "supporter": "supporters.people",
+        "commissioner": "commissioning.overview",
+    }
+    return url_for(homes.get(user.role, "pages.home"))
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -60,7 +64,7 @@ def register():
             flash("Your account is ready.", "success")
             if user.role == "provider":
                 return redirect(url_for("providers.edit_profile"))
-            return redirect(url_for("pages.home"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("pages.home"))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("accounts/register.html", form=form), status
 

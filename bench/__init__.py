@@ -1,0 +1,1 @@
+"""Benchmarks: generated markets and search latency (results in bench/RESULTS.md)."""

@@ -1,0 +1,45 @@
+"""Forms for the holder's money and plan pages: date ranges for statements and spending
+returns (read from the query string, so no CSRF token), the plan and its outcomes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from marketplace.budgets.plans import ABOUT_ME_LIMIT, OUTCOME_LIMIT
+from marketplace.providers.forms import PlainDateField, Required
+
+
+class DateRangeForm(FlaskForm):
+    """From and to dates, both optional and inclusive. Built from request.args."""
+
+    class Meta:
+        csrf = False
+
+    start = PlainDateField("From")
+    end = PlainDateField("To")
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The 'to' date must be the same as or after the 'from' date")
+
+
+class PlanForm(FlaskForm):
+    about_me = TextAreaField(
+        "What matters to me",
+        validators=[
+            Length(max=ABOUT_ME_LIMIT, message=f"Use {ABOUT_ME_LIMIT} characters or fewer")
+        ],
+    )
+    review_on = PlainDateField("When I want to look at my plan again")
+
+
+class OutcomeForm(FlaskForm):
+    text = StringField(
+        "Outcome in your own words",
+        validators=[
+            Required("Write the outcome in your own words"),
+            Length(max=OUTCOME_LIMIT, message=f"Use {OUTCOME_LIMIT} characters or fewer"),
+        ],
+    )

@@ -1,0 +1,342 @@
+"""Forms for the commissioners' area.
+
+Fields read what a person typed (pounds, whole numbers, dates) and say plainly what is wrong,
+one message per field. Cross-field checks (period order, split share, organisation) mirror
+budgets.services.allocate_budget, which refuses the same things if a form is bypassed.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, Length, StopValidation
+from wtforms.widgets import DateInput
+
+from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
+from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
+from marketplace.money import InvalidAmount, parse_pounds
+from marketplace.vocabulary import CATEGORIES
+
+#: The longest budget period a commissioner can set in one allocation.
+MAX_PERIOD_DAYS = 5 * 366
+ROUTE_CHOICES = [
+    ("direct", "Direct payment: the person holds the money and pays for support themselves"),
+    ("managed",
+     "Managed account: an organisation holds the money and pays providers for the person"),
+    ("split", "Split: part direct payment, the rest in a managed account"),
+]
+
+
+def one_line(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def trimmed(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Use {limit} characters or fewer")
+
+
+class Required:
+    """The field must have a value. Quiet when the value could not even be read, so a person
+    sees one message per field."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.errors:
+            raise StopValidation()
+        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
+            raise StopValidation(self.message)
+
+
+class ChoiceField(SelectField):
+    """A drop-down whose only error is the plain message given."""
+
+    def __init__(self, label, *, missing_message: str, required: bool = True, **kwargs):
+        validators = [Required(missing_message)] if required else []
+        super().__init__(label, validators=validators, **kwargs)
+        self.missing_message = missing_message
+
+    def pre_validate(self, form):
+        if self.data and self.data not in [str(value) for value, _ in self.choices]:
+            raise StopValidation(self.missing_message)
+
+
+class ChoiceRadioField(RadioField):
+    def __init__(self, label, *, missing_message: str, **kwargs):
+        super().__init__(label, validators=[Required(missing_message)], **kwargs)
+        self.missing_message = missing_message
+
+    def pre_validate(self, form):
+        if self.data not in [value for value, _ in self.choices]:
+            self.data = None
+            raise StopValidation(self.missing_message)
+
+
+class PoundsField(StringField):
+    """An amount typed in pounds; `pence` is the int, or None when empty or unreadable."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, filters=[trimmed], **kwargs)
+        self.pence: int | None = None
+
+    def process_formdata(self, valuelist):
+        self.data = (valuelist[0] if valuelist else "").strip()
+        self.pence = None
+        if self.data:
+            try:
+                self.pence = parse_pounds(self.data)
+            except InvalidAmount as error:
+                raise ValueError(str(error)) from None
+
+
+class WholeNumberField(StringField):
+    """A whole number typed as text; `number` is the int, or None when empty or unreadable."""
+
+    def __init__(self, label, *, invalid_message: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.invalid_message = invalid_message
+        self.number: int | None = None
+
+    def process_formdata(self, valuelist):
+        self.data = (valuelist[0] if valuelist else "").strip()
+        self.number = None
+        if self.data:
+            if not re.fullmatch(r"[0-9]{1,6}", self.data):
+                raise ValueError(self.invalid_message)
+            self.number = int(self.data)
+
+
+class PlainDateField(DateField):
+    """type=date where browsers support it; YYYY-MM-DD or DD/MM/YYYY typed text elsewhere."""
+
+    widget = DateInput()
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            super().process_formdata([valuelist[0].strip()])
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                "Enter a real date as year-month-day, for example 2026-04-01"
+            ) from None
+
+
+def _email_validators(missing: str) -> list:
+    return [
+        Required(missing),
+        at_most(254),
+        Email("Enter an email address like name@example.org", check_deliverability=False),
+    ]
+
+
+# --- funding streams and their rules ----------------------------------------------------------
+
+
+class FundingStreamForm(FlaskForm):
+    name = StringField(
+        "Name of the funding stream",
+        filters=[one_line],
+        validators=[Required("Enter a name for the funding stream"), at_most(120)],
+    )
+    kind = ChoiceRadioField(
+        "Kind of funding", choices=STREAM_KINDS,
+        missing_message="Choose social care, health or joint",
+    )
+    description = TextAreaField(
+        "Description", filters=[trimmed], validators=[at_most(2000)]
+    )
+
+
+def _reason_text(value):
+    """Let people type the reason as a whole sentence: the page adds "because" and the full
+    stop itself."""
+    if not isinstance(value, str):
+        return value
+    text = one_line(value)
+    text = re.sub(r"^because\s+", "", text, flags=re.I)
+    return text.rstrip(". ")
+
+
+class SpendingRuleForm(FlaskForm):
+    category = ChoiceField(
+        "Category this budget may not buy",
+        choices=[("", "Choose a category")] + CATEGORIES,
+        missing_message="Choose a category from the list",
+    )
+    reason = TextAreaField(
+        "Why not, in plain words",
+        filters=[_reason_text],
+        validators=[Required("Say in plain words why this cannot be bought"), at_most(300)],
+    )
+
+
+# --- organisations and accounts ---------------------------------------------------------------
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Name of the organisation",
+        filters=[one_line],
+        validators=[Required("Enter the name of the organisation"), at_most(160)],
+    )
+    kind = ChoiceRadioField(
+        "Kind of organisation", choices=ORGANISATION_KINDS,
+        missing_message="Choose the kind of organisation",
+    )
+    auto_approve_limit = PoundsField(
+        "Approve orders automatically up to",
+        validators=[Required("Enter an amount in pounds, or 0 to approve every order by hand")],
+        default="0",
+    )
+    auto_confirm_days = WholeNumberField(
+        "Confirm delivered orders automatically after this many days",
+        invalid_message="Enter a whole number of days, like 7",
+        validators=[Required("Enter a number of days, like 7")],
+        default="7",
+    )
+    contact_email = EmailField(
+        "Contact email address",
+        filters=[one_line],
+        validators=[at_most(254)],
+    )
+
+    def validate_auto_confirm_days(self, field):
+        if field.number is not None and not 1 <= field.number <= 90:
+            raise StopValidation("Enter a number of days from 1 to 90")
+
+    def validate_contact_email(self, field):
+        if field.data:
+            Email("Enter an email address like name@example.org", check_deliverability=False)(
+                self, field
+            )
+
+
+class AccountForm(FlaskForm):
+    """A staff or commissioner account created by a commissioner, with a temporary password
+    the commissioner passes on to the person."""
+
+    display_name = StringField(
+        "Full name",
+        filters=[one_line],
+        validators=[Required("Enter the person's name"), at_most(120)],
+    )
+    email = EmailField(
+        "Email address", filters=[one_line],
+        validators=_email_validators("Enter the person's email address"),
+    )
+    password = PasswordField(
+        "Temporary password",
+        validators=[
+            Required("Enter a temporary password"),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
+        ],
+    )
+
+
+# --- allocations ------------------------------------------------------------------------------
+
+
+class AllocationForm(FlaskForm):
+    #: Domain error field -> form field, where they differ.
+    field_for = {"holder": "holder_email"}
+
+    holder_email = EmailField(
+        "Budget holder's email address", filters=[one_line],
+        validators=_email_validators("Enter the email address of the budget holder"),
+    )
+    stream = ChoiceField("Funding stream", missing_message="Choose a funding stream")
+    amount = PoundsField(
+        "Amount for the whole period",
+        validators=[Required("Enter the amount for the whole period in pounds, like 5200")],
+    )
+    period_start = PlainDateField(
+        "Period starts on", validators=[Required("Enter the date the period starts")]
+    )
+    period_end = PlainDateField(
+        "Period ends on", validators=[Required("Enter the date the period ends")]
+    )
+    instalment_every_weeks = WholeNumberField(
+        "Pay an instalment every this many weeks",
+        invalid_message="Enter a whole number of weeks, like 4",
+        validators=[Required("Enter how many weeks apart the instalments are, like 4")],
+        default="4",
+    )
+    route = ChoiceRadioField(
+        "How the person will receive the money", choices=ROUTE_CHOICES,
+        missing_message="Choose direct payment, managed account or a split",
+    )
+    managed_by = ChoiceField(
+        "Organisation holding the managed account",
+        missing_message="Choose the organisation that will hold the managed account",
+        required=False,
+    )
+    direct_amount = PoundsField("Direct-payment share (for a split)")
+
+    def __init__(self, *args, streams=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream.choices = [("", "Choose a funding stream")] + [
+            (str(stream.id), stream.name) for stream in streams
+        ]
+        self.managed_by.choices = [("", "Choose an organisation")] + [
+            (str(organisation.id), organisation.name) for organisation in organisations
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self._check_together()
+        return valid and not self.errors
+
+    def _check_together(self) -> None:
+        start, end = self.period_start.data, self.period_end.data
+        if isinstance(start, date) and isinstance(end, date) and not self.period_end.errors:
+            if end <= start:
+                self.period_end.errors = ["The end of the period must be after its start"]
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.period_end.errors = ["A budget period can be at most 5 years"]
+        weeks = self.instalment_every_weeks.number
+        if weeks is not None and not 1 <= weeks <= 52 and not self.instalment_every_weeks.errors:
+            self.instalment_every_weeks.errors = ["Enter a number of weeks from 1 to 52"]
+        total = self.amount.pence
+        if total is not None and total <= 0 and not self.amount.errors:
+            self.amount.errors = ["Enter an amount greater than zero"]
+        route = self.route.data
+        needs_organisation = route in ("managed", "split")
+        if needs_organisation and not self.managed_by.data and not self.managed_by.errors:
+            self.managed_by.errors = ["Choose the organisation that will hold the managed account"]
+        if route == "split" and not self.direct_amount.errors:
+            share = self.direct_amount.pence
+            if share is None or (total is not None and not 0 < share < total) or share <= 0:
+                self.direct_amount.errors = [
+                    "For a split, enter a direct-payment share between zero and the whole amount"
+                ]
+
+    def add_domain_error(self, field_name: str | None, message: str) -> None:
+        name = self.field_for.get(field_name, field_name)
+        if name and name in self._fields:
+            self[name].errors = [message]
+        else:
+            self.form_errors.append(message)

@@ -1,0 +1,215 @@
+"""The search service used by the /search page, the JSON API and the benchmarks.
+
+search_services heals the index first (applies any outbox entries left pending), expands the
+query with synonyms, asks the index for one page of ids, the total and facet counts over the
+whole result set, loads those services from the database, offers a "did you mean" correction
+when a typed word matches nothing and the corrected query finds results (under the current
+filters or, failing that, anywhere), and adds an anonymous
+SearchLogEntry to the session (the caller commits).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from marketplace import areas, vocabulary
+from marketplace.extensions import db
+from marketplace.money import format_pence
+from marketplace.providers.models import Service
+from marketplace.search import index, synonyms
+from marketplace.search.models import IndexOutboxEntry, SearchLogEntry
+from marketplace.search.types import FacetValue, SearchHit, SearchParams, SearchResults
+
+SUMMARY_LENGTH = 200
+
+_FLAG_LABELS = {
+    "ulo": "User-led organisations only",
+    "micro": "Micro-providers only",
+    "evenings": "Evenings",
+    "weekends": "Weekends",
+    "poolable": "Can be bought together (pooled)",
+}
+
+_CHOICE_FACETS = {
+    "category": vocabulary.CATEGORIES,
+    "area": areas.authority_choices(),
+    "mode": vocabulary.DELIVERY_MODES,
+    "language": vocabulary.LANGUAGES,
+    "provider_type": vocabulary.PROVIDER_TYPES,
+}
+
+
+def search_services(
+    params: SearchParams,
+    *,
+    channel: str = "web",
+    page_size: int | None = None,
+    log: bool = True,
+) -> SearchResults:
+    page_size = page_size or current_app.config["SEARCH_PAGE_SIZE"]
+    _apply_pending_outbox()
+    units = tuple(synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(params.q))
+    found = index.search(
+        params, units, offset=(params.page - 1) * page_size, limit=page_size
+    )
+    results = SearchResults(
+        params=params,
+        hits=_load_hits(found.service_ids),
+        total=found.total,
+        page=params.page,
+        page_size=page_size,
+        facets=_facets(params, found.facet_counts, found.total),
+        suggestion=_suggestion(params, units),
+    )
+    if log:
+        db.session.add(
+            SearchLogEntry(
+                query_text=params.q[:200],
+                filters=params.filters(),
+                area=params.area,
+                result_count=found.total,
+                channel=channel,
+            )
+        )
+    return results
+
+
+def _apply_pending_outbox() -> None:
+    """Heal the index if a commit's hook missed its entries (crash, busy lock elsewhere)."""
+    pending = db.session.execute(sa.select(IndexOutboxEntry.id).limit(1)).first()
+    if pending is None:
+        return
+    try:
+        index.apply_pending(timeout=0.5)
+    except index.IndexBusy:
+        pass  # another process is applying them right now
+    except Exception:  # healing is best effort: a search must still answer
+        current_app.logger.exception("Could not apply pending search index entries")
+
+
+def _load_hits(service_ids: list[int]) -> list[SearchHit]:
+    if not service_ids:
+        return []
+    services = {
+        service.id: service
+        for service in db.session.scalars(
+            sa.select(Service)
+            .where(Service.id.in_(service_ids))
+            .options(so.joinedload(Service.provider))
+        )
+    }
+    # An id can be missing if the service was deleted after the index was read.
+    return [_hit(services[i]) for i in service_ids if i in services]
+
+
+def _summary(text: str) -> str:
+    flat = " ".join((text or "").split())
+    if len(flat) <= SUMMARY_LENGTH:
+        return flat
+    return flat[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def _hit(service: Service) -> SearchHit:
+    provider = service.provider
+    return SearchHit(
+        service_id=service.id,
+        title=service.title,
+        summary=_summary(service.description),
+        category=service.category,
+        price_pence=service.price_pence,
+        price_unit=service.price_unit,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        provider_type=provider.provider_type,
+        is_user_led=provider.is_user_led,
+        is_micro=provider.is_micro,
+        local_authorities=list(service.local_authorities or []),
+        postcode_districts=list(service.postcode_districts or []),
+        delivery_modes=list(service.delivery_modes or []),
+        languages=list(service.languages or []),
+        evenings=service.evenings,
+        weekends=service.weekends,
+        poolable=service.poolable,
+        rating_centi=service.rating_centi,
+        review_count=service.review_count,
+    )
+
+
+def _facets(
+    params: SearchParams, counts: dict[str, dict[str, int]], total: int
+) -> dict[str, list[FacetValue]]:
+    """Values with results, plus the selected one even when it has none, in vocabulary order."""
+    facets: dict[str, list[FacetValue]] = {}
+    for name, choices in _CHOICE_FACETS.items():
+        selected = getattr(params, name)
+        facets[name] = [
+            FacetValue(value, label, counts[name].get(value, 0), value == selected)
+            for value, label in choices
+            if counts[name].get(value, 0) or value == selected
+        ]
+    if params.area and params.area not in areas.LOCAL_AUTHORITIES:
+        # A postcode district was searched: show it, selected, with the current total.
+        facets["area"].insert(0, FacetValue(params.area, params.area, total, True))
+    facets["max_price"] = [
+        FacetValue(
+            _pounds_text(int(band)),
+            f"Up to {format_pence(int(band))}",
+            count,
+            params.max_price_pence == int(band),
+        )
+        for band, count in counts["max_price"].items()
+        if count or params.max_price_pence == int(band)
+    ]
+    if params.max_price_pence is not None and not any(v.selected for v in facets["max_price"]):
+        facets["max_price"].append(
+            FacetValue(
+                _pounds_text(params.max_price_pence),
+                f"Up to {format_pence(params.max_price_pence)}",
+                total,
+                True,
+            )
+        )
+    facets["min_rating"] = [
+        FacetValue(stars, f"{stars} stars or more", count, params.min_rating == int(stars))
+        for stars, count in counts["min_rating"].items()
+        if count or params.min_rating == int(stars)
+    ]
+    if params.min_rating == 5:
+        facets["min_rating"].insert(0, FacetValue("5", "5 stars", total, True))
+    for name, label in _FLAG_LABELS.items():
+        facets[name] = [FacetValue("true", label, counts[name]["true"], getattr(params, name))]
+    return facets
+
+
+def _pounds_text(pence: int) -> str:
+    """1000 -> '10', 1250 -> '12.50': the max_price query-string value."""
+    pounds, rest = divmod(pence, 100)
+    return f"{pounds}.{rest:02d}" if rest else str(pounds)
+
+
+def _suggestion(params: SearchParams, units: tuple[synonyms.QueryUnit, ...]) -> str | None:
+    if not units:
+        return None
+    misspelt = index.unmatched_words(units)
+    if not misspelt:
+        return None
+    replacements = {}
+    for word in misspelt:
+        correction = index.correct_word(word)
+        if correction:
+            replacements[word] = correction
+    if not replacements:
+        return None
+    corrected = " ".join(
+        replacements.get(word, word) for word in synonyms.words_of(params.q)
+    )
+    corrected_units = tuple(
+        synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(corrected)
+    )
+    # Offer it if it finds something under the current filters or, failing that, anywhere
+    # (the no-results page also suggests widening the filters).
+    for scope in (params, SearchParams(q=corrected)):
+        if index.search(scope, corrected_units, offset=0, limit=0, with_facets=False).total:
+            return corrected
+    return None

@@ -1,0 +1,62 @@
+from openapi_spec_validator import validate
+
+from marketplace import areas, vocabulary
+
+
+def _parameters(document, path):
+    return {p["name"]: p for p in document["paths"][path]["get"]["parameters"]}
+
+
+def test_the_document_is_valid_openapi_3_1(openapi_document):
+    assert openapi_document["openapi"].startswith("3.1")
+    validate(openapi_document)  # raises on any fault
+
+
+def test_the_document_is_open_data(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.mimetype == "application/json"
+
+
+def test_every_endpoint_is_described(openapi_document, app):
+    described = set(openapi_document["paths"])
+    assert described == {"/services", "/services/{service_id}", "/providers/{provider_id}",
+                         "/openapi.json"}
+    served = {
+        rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown_endpoint"
+    }
+    assert served == described
+
+
+def test_every_search_parameter_lists_the_values_the_api_accepts(openapi_document):
+    parameters = _parameters(openapi_document, "/services")
+    assert set(parameters) == {"q", "category", "area", "mode", "language", "max_price",
+                               "min_rating", "provider_type", "ulo", "micro", "evenings",
+                               "weekends", "poolable", "sort", "page"}
+    assert parameters["category"]["schema"]["enum"] == vocabulary.values(vocabulary.CATEGORIES)
+    assert parameters["mode"]["schema"]["enum"] == vocabulary.values(vocabulary.DELIVERY_MODES)
+    assert parameters["language"]["schema"]["enum"] == vocabulary.values(vocabulary.LANGUAGES)
+    assert parameters["provider_type"]["schema"]["enum"] == vocabulary.values(
+        vocabulary.PROVIDER_TYPES)
+    assert parameters["sort"]["schema"]["enum"] == vocabulary.values(vocabulary.SORTS)
+    assert parameters["min_rating"]["schema"]["enum"] == [1, 2, 3, 4, 5]
+    area_values = parameters["area"]["schema"]["anyOf"][0]["enum"]
+    assert "salford" in area_values and "M14" in area_values
+    assert len(area_values) == len(areas.LOCAL_AUTHORITIES) + len(areas.DISTRICT_TO_AUTHORITY)
+    assert "true" in parameters["evenings"]["schema"]["enum"]
+
+
+def test_the_error_body_is_described_exactly(openapi_document):
+    error = openapi_document["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"] and error["additionalProperties"] is False
+    inner = error["properties"]["error"]
+    assert inner["required"] == ["code", "message"]
+    assert set(inner["properties"]) == {"code", "message", "parameter"}
+    assert inner["additionalProperties"] is False
+    responses = openapi_document["paths"]["/services"]["get"]["responses"]
+    assert responses["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"}
+    for path in ("/services/{service_id}", "/providers/{provider_id}"):
+        assert "404" in openapi_document["paths"][path]["get"]["responses"]

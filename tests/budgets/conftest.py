@@ -1,0 +1,12 @@
+"""Fixtures for the budget pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture
+def holder(app):
+    return make_user("holder", name="Sam Patel")

@@ -1,0 +1,176 @@
+"""The direct-payment spending return: money in, each card payment with its receipt, totals by
+category and the balance at the start and end of the chosen dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from marketplace.budgets import statements
+from marketplace.extensions import db
+from marketplace.ledger import services as ledger
+from marketplace.ledger.models import LedgerTransaction
+from tests.budgets.helpers import (
+    allocate,
+    backdate,
+    card_order,
+    card_refund,
+    login,
+    refund,
+    reserve,
+    settle,
+)
+from tests.factories import make_provider, make_service
+
+
+def paid_by_card(budget, service, amount, when, receipt):
+    """What the card payment flow posts: money set aside, then paid to the provider."""
+    order, payment = card_order(
+        budget, service=service, amount=amount, receipt=receipt, paid_at=when
+    )
+    backdate(reserve(budget, amount, f"Order {order.id}: card payment"), when)
+    backdate(settle(budget, amount, service.provider, f"Order {order.id}: paid"), when)
+    return order, payment
+
+
+def setup_return(holder):
+    """Instalments on 1 and 29 April; card payments on 1, 5 and 20 April and 2 May; a refund
+    on 3 May."""
+    budget = allocate(holder, today=date(2026, 4, 29))[0]  # two instalments of 37.15
+    for instalment, when in zip(
+        budget.instalments[:2], [datetime(2026, 4, 1, 6), datetime(2026, 4, 29, 6)]
+    ):
+        backdate(db.session.get(LedgerTransaction, instalment.transaction_id), when)
+    arts = make_service(
+        make_provider(name="Salford Arts"), title="Photography walks", category="arts"
+    )
+    gym = make_service(
+        make_provider(name="Eccles Gym"), title="Gym membership", category="sport-fitness"
+    )
+    paid_by_card(budget, arts, 1200, datetime(2026, 4, 1, 12), "R-BEFORE")
+    _, arts_payment = paid_by_card(budget, arts, 1250, datetime(2026, 4, 5, 10), "R-100")
+    paid_by_card(budget, arts, 800, datetime(2026, 4, 20, 10), "R-101")
+    paid_by_card(budget, gym, 2000, datetime(2026, 5, 2, 9), "R-102")
+    card_refund(arts_payment, 250, datetime(2026, 5, 3, 9))
+    backdate(
+        refund(budget, 250, arts.provider, "Refund: photography walk cancelled"),
+        datetime(2026, 5, 3, 9),
+    )
+    return budget
+
+
+def test_spending_return_totals_by_category_and_balances(app, holder):
+    budget = setup_return(holder)
+    report = statements.spending_return(budget, date(2026, 4, 2), date(2026, 5, 31))
+    assert report.totals_by_category == [
+        ("sport-fitness", "Sport, fitness and outdoors", 2000),
+        ("arts", "Arts and creative activities", 1250 + 800 - 250),
+    ]
+    assert report.card_total_pence == 3800
+    assert [(p.kind, p.receipt_number, p.card_last4, p.amount_pence) for p in report.payments] == [
+        ("Card payment", "R-100", "4242", 1250),
+        ("Card payment", "R-101", "4242", 800),
+        ("Card payment", "R-102", "4242", 2000),
+        ("Refund", "R-100", "4242", -250),
+    ]
+    assert report.money_in_pence == 3715  # 29 April; 1 April's came before these dates
+    assert report.balance_at_start_pence == 3715 - 1200
+    assert report.spent_pence == 3800
+    assert report.balance_at_end_pence == 3715 - 1200 + 3715 - 3800
+    # and the end balance is what the budget holds today
+    balances = ledger.budget_balances(budget.id)
+    assert report.balance_at_end_pence == balances.available_pence + balances.committed_pence
+
+
+def test_balance_at_start_and_end_come_from_the_ledger(app, holder):
+    budget = setup_return(holder)
+    # Before 5 April: first instalment in, 12.00 spent on 31 March.
+    report = statements.spending_return(budget, date(2026, 4, 5), date(2026, 4, 30))
+    assert report.balance_at_start_pence == 3715 - 1200
+    assert report.money_in_pence == 3715  # the instalment of 29 April
+    assert report.spent_pence == 1250 + 800
+    assert report.balance_at_end_pence == 3715 - 1200 + 3715 - 2050
+    assert [p.receipt_number for p in report.payments] == ["R-100", "R-101"]
+
+
+def test_spending_return_page_and_csv(client, holder):
+    budget = setup_return(holder)
+    login(client, holder)
+    response = client.get(f"/budget/{budget.id}/spending-return?start=2026-04-02&end=2026-05-31")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "A <strong>spending return</strong> is the report the council asks" in html
+    assert "R-100" in html and "R-101" in html and "R-102" in html
+    assert "R-BEFORE" not in html
+    assert "ending 4242" in html and "Salford Arts" in html and "Photography walks" in html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Arts and creative activities £18.00" in text
+    assert "Sport, fitness and outdoors £20.00" in text
+    assert "All categories £38.00" in text
+
+    response = client.get(
+        f"/budget/{budget.id}/spending-return.csv?start=2026-04-02&end=2026-05-31"
+    )
+    assert response.status_code == 200
+    assert (
+        "spending-return-budget-%d-2026-04-02-to-2026-05-31.csv" % budget.id
+        in response.headers["Content-Disposition"]
+    )
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert lines[0] == statements.RETURN_CSV_HEADER
+    kinds = [line[0] for line in lines[1:]]
+    assert kinds == [
+        "Balance at start",
+        "Money in",
+        "Card payment",
+        "Card payment",
+        "Card payment",
+        "Refund",
+        "Total for category",
+        "Total for category",
+        "Total spent by card",
+        "Balance at end",
+    ]
+    assert lines[1] == ["Balance at start", "2026-04-02", "", "", "", "", "", "25.15"]
+    assert lines[3] == [
+        "Card payment",
+        "2026-04-05",
+        "Photography walks",
+        "Salford Arts",
+        "Arts and creative activities",
+        "R-100",
+        "4242",
+        "12.50",
+    ]
+    assert lines[6][-1] == "-2.50"
+    assert lines[8] == [
+        "Total for category",
+        "",
+        "",
+        "",
+        "Arts and creative activities",
+        "",
+        "",
+        "18.00",
+    ]
+    assert lines[9] == ["Total spent by card", "", "", "", "", "", "", "38.00"]
+    assert lines[10] == ["Balance at end", "2026-05-31", "", "", "", "", "", "24.30"]
+
+
+def test_the_default_period_is_the_budget_period_so_far(client, holder):
+    budget = setup_return(holder)
+    login(client, holder)
+    html = client.get(f"/budget/{budget.id}/spending-return").get_data(as_text=True)
+    assert 'value="2026-04-01"' in html
+    assert "1 April 2026 to" in html
+
+
+def test_managed_accounts_have_no_spending_return(client, holder):
+    budget = allocate(holder, route="managed")[0]
+    login(client, holder)
+    response = client.get(f"/budget/{budget.id}/spending-return")
+    assert response.status_code == 404
+    assert "Spending returns are only for direct payments" in response.get_data(as_text=True)
+    assert client.get(f"/budget/{budget.id}/spending-return.csv").status_code == 404

@@ -1,0 +1,186 @@
+"""Keeping the index in step with the database: edits, pauses, deletions, provider changes,
+the outbox, `flask reindex`, health and the search log."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from marketplace.extensions import db
+from marketplace.providers.models import Service
+from marketplace.search import index
+from marketplace.search.models import IndexOutboxEntry, SearchLogEntry
+from marketplace.search.params import parse_search_params
+from marketplace.search.services import search_services
+from tests.factories import make_provider, make_service
+from tests.search.helpers import delete_service, edit_provider, edit_service, search, titles
+
+
+def _outbox_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(IndexOutboxEntry))
+
+
+def test_a_new_service_is_searchable_as_soon_as_it_is_committed(app):
+    make_service(title="Pottery taster", description="Try the wheel.", category="arts")
+    assert _outbox_count() == 0  # applied by the after-commit hook, not by the search
+    assert titles(q="pottery") == ["Pottery taster"]
+
+
+def test_paused_services_are_hidden_and_resumed_ones_come_back(app):
+    service = make_service(title="Pottery taster", category="arts")
+    edit_service(service, status="paused")
+    assert titles(q="pottery") == []
+    assert search(category="arts").total == 0
+    assert search().facets["category"] == []
+    edit_service(service, status="active")
+    assert titles(q="pottery") == ["Pottery taster"]
+
+
+def test_an_edited_service_is_found_by_its_new_words_not_its_old_ones(app):
+    service = make_service(title="Pottery taster", description="Try the wheel.",
+                           category="arts", price_pence=1500)
+    edit_service(service, title="Ceramics taster", description="Glazing and firing.",
+                 category="learning", price_pence=500)
+    assert titles(q="pottery") == []
+    assert titles(q="wheel") == []
+    assert titles(q="ceramics") == ["Ceramics taster"]
+    assert titles(q="glazing") == ["Ceramics taster"]
+    assert search(category="arts").total == 0
+    assert search(category="learning").total == 1
+    assert search(max_price="5").total == 1
+    assert search(q="ceramics").hits[0].price_pence == 500
+
+
+def test_deleted_services_are_gone(app):
+    service = make_service(title="Pottery taster", category="arts")
+    delete_service(service)
+    assert titles(q="pottery") == []
+    assert search().total == 0
+
+
+def test_a_deleted_provider_takes_its_services_out(app):
+    provider = make_provider()
+    service = make_service(provider, title="Pottery taster")
+    service_id = service.id
+    db.session.delete(provider)
+    from marketplace.search.outbox import queue_reindex
+
+    queue_reindex(service_id)
+    db.session.commit()
+    assert titles(q="pottery") == []
+
+
+def test_provider_changes_reach_every_service(app):
+    provider = make_provider(name="Hilltop Crafts", is_user_led=False, staff_count=3)
+    make_service(provider, title="Pottery taster")
+    make_service(provider, title="Weaving circle")
+    assert search(ulo="true").total == 0
+    edit_provider(provider, name="Valley Makers", is_user_led=True, staff_count=30)
+    assert search(ulo="true").total == 2
+    assert search(micro="true").total == 0
+    assert titles(q="hilltop") == []
+    assert sorted(titles(q="valley makers")) == ["Pottery taster", "Weaving circle"]
+
+
+def test_rating_changes_are_indexed(app):
+    service = make_service(title="Pottery taster")
+    assert search(min_rating="4").total == 0
+    edit_service(service, rating_centi=450, review_count=3)
+    assert search(min_rating="4").total == 1
+
+
+def test_a_search_applies_entries_the_commit_hook_missed(app):
+    service = make_service(title="Pottery taster")
+    # A worker that crashed between committing and indexing: the change and its entry are
+    # in the database, the index still has the old document.
+    with db.engine.begin() as connection:  # committed without the session's hook
+        connection.execute(
+            sa.update(Service).where(Service.id == service.id).values(title="Ceramics taster")
+        )
+        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=service.id))
+    db.session.expire_all()  # a new request would not have the old row in its session
+    assert _outbox_count() == 1
+    assert titles(q="ceramics") == ["Ceramics taster"]
+    assert titles(q="pottery") == []
+    assert _outbox_count() == 0
+
+
+def test_apply_pending_is_idempotent(app):
+    service = make_service(title="Pottery taster")
+    with db.engine.begin() as connection:
+        for _ in range(3):
+            connection.execute(sa.insert(IndexOutboxEntry).values(service_id=service.id))
+        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=999999))
+    assert index.apply_pending() == 4
+    assert index.apply_pending() == 0
+    assert titles(q="pottery") == ["Pottery taster"]
+    assert set(index.indexed_documents()) == {service.id}
+
+
+def test_reindex_command_rebuilds_from_the_database(app, runner):
+    provider = make_provider()
+    kept = make_service(provider, title="Pottery taster")
+    paused = make_service(provider, title="Weaving circle")
+    # Change the database behind the index's back (no outbox entries).
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(Service).where(Service.id == paused.id).values(status="paused")
+        )
+        connection.execute(
+            sa.update(Service).where(Service.id == kept.id).values(title="Ceramics taster")
+        )
+        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=kept.id))
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 service in" in result.output
+    assert "seconds" in result.output
+    db.session.expire_all()
+    assert _outbox_count() == 0
+    assert titles(q="ceramics") == ["Ceramics taster"]
+    assert titles(q="weaving") == titles(q="pottery") == []
+
+
+def test_an_empty_index_is_filled_from_the_database_on_first_search(app, tmp_path):
+    make_service(title="Pottery taster")
+    app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "brand-new-index")
+    assert titles(q="pottery") == ["Pottery taster"]
+
+
+def test_health_reports_ok(app):
+    make_service()
+    assert index.health() == "ok"
+
+
+def test_health_reports_an_unusable_index(app, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    app.config["SEARCH_INDEX_DIR"] = str(blocker)
+    assert index.health().startswith("error: ")
+
+
+def test_every_search_is_logged_without_identity(app):
+    make_service(title="Pottery taster", category="arts", local_authorities=["salford"])
+    params = parse_search_params({"q": "Pottery", "category": "arts", "area": "M6 5AB",
+                                  "ulo": "false", "sort": "price", "page": "1"})
+    search_services(params, channel="api")
+    db.session.commit()
+    entry = db.session.scalars(sa.select(SearchLogEntry)).one()
+    assert entry.query_text == "Pottery"
+    assert entry.filters == {"category": "arts", "area": "M6"}
+    assert entry.area == "M6"  # the district only, never the full postcode
+    assert entry.result_count == 1
+    assert entry.channel == "api"
+    columns = set(SearchLogEntry.__table__.columns.keys())
+    assert columns == {"id", "query_text", "filters", "area", "result_count", "channel",
+                       "created_at"}
+
+
+def test_searches_with_log_false_are_not_logged(app):
+    search_services(parse_search_params({"q": "anything"}), log=False)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchLogEntry)) == 0
+
+
+def test_zero_result_searches_are_logged_too(app):
+    search_services(parse_search_params({"q": "unicycle"}))
+    db.session.commit()
+    entry = db.session.scalars(sa.select(SearchLogEntry)).one()
+    assert (entry.query_text, entry.result_count, entry.channel) == ("unicycle", 0, "web")
