@@ -79,3 +79,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
+    #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
