@@ -64,6 +64,9 @@ class Config:
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    #: How providers are paid: "bacs_file" (a payment-run file for the bank) or "stripe_connect".
+    PAYOUT_BACKEND = os.environ.get("PAYOUT_BACKEND", "bacs_file")
+
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     #: "capture" keeps emails in the database only (development, tests); "smtp" sends them.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "capture")

@@ -41,6 +41,12 @@ def migrated_database(database_url, tmp_path_factory) -> str:
     return _with_driver(database_url)
 
 
+def _forget_cached_login() -> None:
+    from flask import g
+
+    g.pop("_login_user", None)
+
+
 def _with_driver(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -60,6 +66,9 @@ def app(migrated_database, tmp_path):
         SQLALCHEMY_DATABASE_URI=migrated_database,
         SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
     )
+    # The test keeps one app context open across requests, so Flask's g outlives a request;
+    # forget Flask-Login's cached user before each one so every client is seen as itself.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_login)
     with app.app_context():
         yield app
         db.session.remove()

@@ -156,6 +156,11 @@ def act_on_order(actor: User, order_id: int, action: str, note: str = "") -> Ord
     transition = transition_for(action, order.state)
     if transition.taken_by == "system" or not _may_take(actor, order, transition.taken_by):
         raise IllegalTransition(f"You cannot {action.replace('_', ' ')} this order.", code="forbidden")
+    if action == "refund" and _in_a_payout_run(order):
+        raise IllegalTransition(
+            "This order is already in a payment run to the provider. Ask whoever runs "
+            "payments to cancel that run first."
+        )
     _change_state(order, action, actor, note=note)
     return order
 
@@ -298,6 +303,14 @@ def _money_effects(order: Order, action: str, actor: User | None, holder: User) 
         ledger.move("refund", f"Refund of order {order.id}: {order.service_title}",
                     order.total_pence, payable, available,
                     idempotency_key=f"order-{order.id}-refund", **who)
+
+
+def _in_a_payout_run(order: Order) -> bool:
+    from marketplace.payments.models import PayoutOrder
+
+    return db.session.scalar(
+        sa.select(PayoutOrder.id).where(PayoutOrder.order_id == order.id)
+    ) is not None
 
 
 def _refund_card_if_paid(order: Order) -> None:
