@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-fast bench clean browser-deps
+.PHONY: install run test test-fast bench clean browser-deps localstripe reconcile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The local Stripe-compatible server runs beside the app on loopback and stops with it.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask reindex
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/flask localstripe & LS=$$!; \
+	trap "kill $$LS 2>/dev/null" EXIT INT TERM; \
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+localstripe: install
+	$(BIN)/flask localstripe
+
+reconcile: install
+	$(BIN)/flask reconcile
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

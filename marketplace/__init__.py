@@ -36,6 +36,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
     from marketplace.payments.payout_routes import blueprint as payouts_bp
+    from marketplace.payments.routes import blueprint as payments_bp
     from marketplace.api import blueprint as api_bp
     from marketplace.pages.routes import blueprint as pages_bp
     from marketplace.providers.routes import blueprint as providers_bp
@@ -49,6 +50,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(supporters_bp)
     app.register_blueprint(commissioning_bp)
     app.register_blueprint(payouts_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the read-only API takes no cookies-based writes
 

@@ -64,6 +64,17 @@ class Config:
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # Card payments. Without STRIPE_SECRET_KEY the app talks to the local test server
+    # (localstripe, on loopback); with real keys leave STRIPE_API_BASE unset.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_local")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local")
+    STRIPE_API_BASE = os.environ.get(
+        "STRIPE_API_BASE", "" if os.environ.get("STRIPE_SECRET_KEY") else "http://127.0.0.1:8420"
+    )
+    #: Required in production; in development generated once into instance/stripe_webhook_secret.
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    PAYMENTS_TIMEOUT_SECONDS = float(os.environ.get("PAYMENTS_TIMEOUT_SECONDS", "10"))
+
     #: How providers are paid: "bacs_file" (a payment-run file for the bank) or "stripe_connect".
     PAYOUT_BACKEND = os.environ.get("PAYOUT_BACKEND", "bacs_file")
 
@@ -84,3 +95,5 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    STRIPE_WEBHOOK_SECRET = "whsec_test_pathways"
+    PAYMENTS_TIMEOUT_SECONDS = 2

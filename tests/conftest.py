@@ -15,6 +15,8 @@ from marketplace import create_app
 from marketplace.config import TestConfig
 from marketplace.extensions import db
 
+pytest_plugins = ["tests.stripe_plugin"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
