@@ -35,6 +35,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.accounts.supporter_routes import blueprint as supporters_bp
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
+    from marketplace.managed.routes import blueprint as managed_bp
+    from marketplace.notifications.routes import blueprint as notifications_bp
+    from marketplace.orders.routes import blueprint as orders_bp
     from marketplace.payments.payout_routes import blueprint as payouts_bp
     from marketplace.payments.routes import blueprint as payments_bp
     from marketplace.api import blueprint as api_bp
@@ -49,12 +52,17 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(budgets_bp)
     app.register_blueprint(supporters_bp)
     app.register_blueprint(commissioning_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(managed_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(payouts_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the read-only API takes no cookies-based writes
 
+    from marketplace import notifications
     from marketplace.search import index
 
     index.init_app(app)
+    notifications.init_app(app)
     return app

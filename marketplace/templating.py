@@ -23,9 +23,18 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rating"] = lambda centi: "" if centi is None else f"{centi / 100:.1f}"
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["plain_date"] = plain_date
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["vocabulary"] = vocabulary
     app.jinja_env.globals["areas"] = areas
     app.jinja_env.globals["field_attributes"] = field_attributes
+
+
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from marketplace.notifications.services import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def paragraphs(text: str | None) -> list[str]:

@@ -32,6 +32,7 @@ class EmailMessage(db.Model):
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    #: "queued", "sent", or "captured" (development and tests: never leaves the machine).
+    #: "queued", "sending" (claimed by a worker), "sent", or "captured" (development and
+    #: tests: never leaves the machine).
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued")
     sent_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)

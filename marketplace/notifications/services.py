@@ -50,15 +50,32 @@ def deliver_queued_emails(limit: int = 100) -> int:
     queued = db.session.scalars(
         sa.select(EmailMessage).where(EmailMessage.status == "queued").order_by(EmailMessage.id).limit(limit)
     ).all()
+    delivered = 0
     for message in queued:
+        # Claim the message first, so two workers never both send it.
+        claimed = db.session.execute(
+            sa.update(EmailMessage)
+            .where(EmailMessage.id == message.id, EmailMessage.status == "queued")
+            .values(status="sending"),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        db.session.commit()
+        if claimed != 1:
+            continue
         if backend == "smtp":
-            _send_smtp(message)
+            try:
+                _send_smtp(message)
+            except OSError:
+                message.status = "queued"  # try again after the next request
+                db.session.commit()
+                raise
             message.status = "sent"
         else:
             message.status = "captured"
         message.sent_at = utcnow()
-    db.session.commit()
-    return len(queued)
+        db.session.commit()
+        delivered += 1
+    return delivered
 
 
 def _send_smtp(message: EmailMessage) -> None:

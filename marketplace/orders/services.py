@@ -213,6 +213,10 @@ def may_see_order(user: User, order: Order) -> bool:
         return user.provider is not None and user.provider.id == order.provider_id
     if user.role == "account_manager":
         return order.route == "managed" and _is_member(user, order.budget.managed_by_id)
+    if user.role == "commissioner":
+        # Commissioners see aggregates only, except a disputed direct-payment order they
+        # are asked to settle.
+        return order.route == "direct" and order.state == "disputed"
     return False
 
 

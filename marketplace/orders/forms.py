@@ -1,0 +1,149 @@
+"""Forms for ordering and for acting on an order.
+
+The order details travel three times: the service page's form (GET) -> "check your order"
+(GET, nothing changes) -> "place order" (POST, CSRF-protected). A hidden token made once per
+form (uuid4) goes with them and becomes the order's idempotency key, so pressing "Place order"
+twice makes one order.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from marketplace.orders.services import MAX_QUANTITY, OrderRequest
+from marketplace.providers.forms import PlainDateField, Required, WholeNumberField
+
+NOTE_LIMIT = 1000
+_TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def new_token() -> str:
+    return str(uuid.uuid4())
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not one of the choices: pre_validate refuses it with a plain message
+
+
+class _OrderFields(FlaskForm):
+    """What the person chose."""
+
+    holder_id = HiddenField()
+    token = HiddenField()
+    budget_id = RadioField("Budget to use", coerce=_optional_int, validate_choice=False,
+                           validators=[Required("Choose which budget to pay from")])
+    quantity = WholeNumberField(
+        "How many", invalid_message="Enter how many as a whole number, like 4",
+        validators=[Required("Enter how many you want")],
+    )
+    starts_on = PlainDateField("Start date")
+    ends_on = PlainDateField("End date")
+    note_to_provider = TextAreaField(
+        "Note to the provider",
+        validators=[Length(max=NOTE_LIMIT, message=f"Use {NOTE_LIMIT} characters or fewer")],
+    )
+    outcome_id = SelectField("Which outcome in your plan does this help with?",
+                             coerce=_optional_int, validate_choice=False)
+
+    def set_choices(self, budget_ids: list[int], outcomes: list[tuple[int, str]]) -> None:
+        self.budget_ids = budget_ids
+        self.budget_id.choices = [(budget_id, str(budget_id)) for budget_id in budget_ids]
+        self.outcome_id.choices = [("", "Not linked to an outcome")] + outcomes
+        self.outcome_ids = [value for value, _ in outcomes]
+
+    def validate_budget_id(self, field):
+        if field.data is not None and field.data not in self.budget_ids:
+            raise ValidationError("Choose one of the budgets shown")
+
+    def validate_quantity(self, field):
+        if field.number is not None and not 1 <= field.number <= MAX_QUANTITY:
+            raise ValidationError(f"Enter a number from 1 to {MAX_QUANTITY}")
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The end date must be on or after the start date")
+
+    def validate_outcome_id(self, field):
+        if field.data is not None and field.data not in self.outcome_ids:
+            raise ValidationError("Choose one of the outcomes in your plan")
+
+    def safe_token(self) -> str:
+        """The form's token, or a new one if it is missing or not one of ours."""
+        token = (self.token.data or "").strip()
+        if not _TOKEN.match(token):
+            token = new_token()
+            self.token.data = token
+        return token
+
+    def order_request(self, service_id: int) -> OrderRequest:
+        return OrderRequest(
+            budget_id=self.budget_id.data, service_id=service_id, quantity=self.quantity.number,
+            starts_on=self.starts_on.data, ends_on=self.ends_on.data,
+            note_to_provider=(self.note_to_provider.data or "").strip(),
+            outcome_id=self.outcome_id.data,
+        )
+
+    def add_problem(self, field_name: str | None, message: str) -> None:
+        field = getattr(self, field_name, None) if field_name else None
+        if field is None or field_name in ("holder_id", "token"):
+            self.form_errors.append(message)
+        else:
+            field.errors = list(field.errors) + [message]
+
+    def query_args(self) -> dict[str, str]:
+        """The chosen details as query-string values, for "change your order" links."""
+        values = {
+            "holder_id": self.holder_id.data, "token": self.token.data,
+            "budget_id": self.budget_id.data, "quantity": self.quantity.data,
+            "starts_on": self.starts_on.data.isoformat() if self.starts_on.data else "",
+            "ends_on": self.ends_on.data.isoformat() if self.ends_on.data else "",
+            "note_to_provider": self.note_to_provider.data or "",
+            "outcome_id": self.outcome_id.data if self.outcome_id.data is not None else "",
+        }
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+class OrderDetailsForm(_OrderFields):
+    """Read from the query string for the check step: nothing changes, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
+class PlaceOrderForm(_OrderFields):
+    """The same details, posted from the check step to place the order (CSRF-protected)."""
+
+
+class ChooseHolderForm(FlaskForm):
+    """A supporter chooses whom they are buying for (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    holder_id = SelectField("Who are you buying for?", coerce=_optional_int, validate_choice=False,
+                            validators=[Required("Choose who you are buying for")])
+
+
+class OrderActionForm(FlaskForm):
+    """Approve, accept, cancel, dispute...: a note, required only where it says why."""
+
+    note = TextAreaField(
+        "Note", validators=[Length(max=NOTE_LIMIT, message=f"Use {NOTE_LIMIT} characters or fewer")]
+    )
+    return_to = HiddenField()
+
+
+class StateFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    state = SelectField("Show", validate_choice=False)

@@ -1,0 +1,257 @@
+"""Order pages: ordering a service (form -> check your order -> place), an order's page with
+its history and the buttons its viewer may press, "My orders", and the provider's inbox and
+invoices. Routes parse, call one domain function, commit once and respond.
+
+Access: every order page goes through orders.services.get_order_for, so anyone who may not see
+an order gets a 404 (nobody can probe which orders exist); ordering goes through
+accounts.consent ('buy'); the provider pages are for providers only (others 403).
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts import consent
+from marketplace.accounts.models import User
+from marketplace.accounts.permissions import role_required
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.ledger.services import InsufficientFunds
+from marketplace.orders import listings, services, widgets
+from marketplace.orders.checkout import budget_label, orderable_service, quote_order
+from marketplace.orders.forms import (
+    OrderActionForm,
+    OrderDetailsForm,
+    PlaceOrderForm,
+    StateFilterForm,
+)
+from marketplace.orders.states import IllegalTransition
+from marketplace.orders.wording import ACTIONS, safe_return_path
+
+blueprint = Blueprint("orders", __name__)
+blueprint.add_app_template_global(widgets.spending_notices, "spending_notices")
+blueprint.add_app_template_global(widgets.order_box, "order_box")
+
+buyers_only = role_required("holder", "supporter")
+provider_only = role_required("provider")
+
+
+# ---------------------------------------------------------------- ordering
+
+
+def _buyer_for(holder_id_text) -> User:
+    """The person being bought for: the holder themselves, or someone who gave a supporter
+    'buy' permission. Anyone else: 404."""
+    try:
+        holder_id = int(holder_id_text) if holder_id_text not in (None, "") else current_user.id
+    except (TypeError, ValueError):
+        holder_id = -1
+    return consent.holder_for(current_user, holder_id, "buy")
+
+
+def _form_page(box: widgets.OrderBox, service, status: int = 200):
+    return render_template("orders/order_form.html", box=box, service=service), status
+
+
+@blueprint.route("/services/<int:service_id>/order")
+@buyers_only
+def order_form(service_id: int):
+    service = orderable_service(service_id)
+    if current_user.role == "supporter" and not request.args.get("holder_id"):
+        box = widgets.order_box(service)
+        if box.kind != "choose":
+            abort(404)
+        return _form_page(box, service)
+    holder = _buyer_for(request.args.get("holder_id"))
+    form = OrderDetailsForm(formdata=request.args) if request.args.get("token") else None
+    return _form_page(widgets.order_form_for(holder, service, form), service)
+
+
+@blueprint.route("/services/<int:service_id>/order/check")
+@buyers_only
+def check_order(service_id: int):
+    service = orderable_service(service_id)
+    form = OrderDetailsForm(formdata=request.args)
+    holder = _buyer_for(form.holder_id.data)
+    box = widgets.order_form_for(holder, service, form)
+    if box.kind != "form":
+        return _form_page(box, service, 400)
+    form.safe_token()
+    if form.validate():
+        try:
+            quote = quote_order(current_user, holder.id, form.order_request(service.id))
+        except DomainError as refused:
+            form.add_problem(refused.field, refused.message)
+        else:
+            return render_template("orders/check.html", quote=quote, form=form, service=service,
+                                   organisation=quote.budget.managed_by)
+    return _form_page(box, service, 400)
+
+
+@blueprint.route("/services/<int:service_id>/order", methods=["POST"])
+@buyers_only
+def place_order(service_id: int):
+    service = orderable_service(service_id)
+    form = PlaceOrderForm()
+    holder = _buyer_for(form.holder_id.data)
+    box = widgets.order_form_for(holder, service, form)
+    if box.kind != "form":
+        return _form_page(box, service, 400)
+    if form.validate_on_submit():
+        key = form.safe_token()
+        request_ = form.order_request(service.id)
+        try:
+            try:
+                order = services.place_order(current_user, holder.id, request_, key)
+                db.session.commit()
+            except IntegrityError:
+                # The same form pressed twice at once: the other press made the order.
+                db.session.rollback()
+                order = services.place_order(current_user, holder.id, request_, key)
+        except InsufficientFunds as refused:
+            db.session.rollback()
+            form.add_problem("budget_id", refused.message)
+        except DomainError as refused:
+            db.session.rollback()
+            if refused.status == 404 and refused.field is None:
+                raise
+            form.add_problem(refused.field, refused.message)
+        else:
+            return _after_placing(order)
+    return _form_page(box, service, 400)
+
+
+def _after_placing(order):
+    if order.state == "awaiting_payment":
+        if "payments.pay_order" in current_app.view_functions:
+            return redirect(url_for("payments.pay_order", order_id=order.id))
+        flash("Your order is saved. Card payment is not available on Pathways yet, so it has not "
+              "been sent to the provider.", "error")
+        return redirect(url_for(".order_detail", order_id=order.id))
+    flash("Your order is placed and the money is set aside from the budget.", "success")
+    return redirect(url_for(".order_detail", order_id=order.id))
+
+
+# ---------------------------------------------------------------- one order
+
+
+def _order_page(order, *, status: int = 200, failed_action: str | None = None,
+                action_form: OrderActionForm | None = None, problem: str = ""):
+    actions = services.allowed_actions(current_user, order)
+    return render_template(
+        "orders/order_detail.html",
+        order=order,
+        history=listings.history(order),
+        state_label=listings.state_label(order.state),
+        next_step=listings.next_step(order, current_user),
+        budget_label=budget_label(order.budget),
+        actions=[(name, ACTIONS[name]) for name in actions if name in ACTIONS],
+        failed_action=failed_action,
+        failed_form=action_form,
+        problem=problem,
+        has_managed_area="managed" in current_app.blueprints,
+        can_pay=(order.state == "awaiting_payment"
+                 and "payments.pay_order" in current_app.view_functions
+                 and consent.may_act_for(current_user, order.holder_id, "buy")),
+    ), status
+
+
+@blueprint.route("/orders/<int:order_id>")
+@login_required
+def order_detail(order_id: int):
+    return _order_page(services.get_order_for(current_user, order_id))
+
+
+@blueprint.route("/orders/<int:order_id>/actions/<action>", methods=["POST"])
+@login_required
+def act(order_id: int, action: str):
+    order = services.get_order_for(current_user, order_id)
+    wording = ACTIONS.get(action)
+    if wording is None:
+        abort(404)
+    form = OrderActionForm()
+    valid = form.validate_on_submit()
+    note = (form.note.data or "").strip()
+    if valid and wording.reason_required and not note:
+        form.note.errors = [wording.reason_missing]
+        valid = False
+    if not valid:
+        return _order_page(order, status=400, failed_action=action, action_form=form)
+    try:
+        services.act_on_order(current_user, order.id, action, note)
+    except IllegalTransition as refused:
+        db.session.rollback()
+        status = 403 if refused.code == "forbidden" else 409
+        return _order_page(services.get_order_for(current_user, order_id), status=status,
+                           problem=refused.message)
+    db.session.commit()
+    flash(wording.done_message.format(order_id=order.id), "success")
+    return redirect(safe_return_path(form.return_to.data)
+                    or url_for(".order_detail", order_id=order.id))
+
+
+# ---------------------------------------------------------------- lists
+
+
+@blueprint.route("/orders", defaults={"holder_id": None})
+@blueprint.route("/people/<int:holder_id>/orders")
+@login_required
+def my_orders(holder_id: int | None):
+    if holder_id is None:
+        if current_user.role == "supporter":
+            return redirect(url_for("supporters.people"))
+        if current_user.role == "provider":
+            return redirect(url_for(".provider_orders"))
+        if current_user.role == "account_manager" and "managed" in current_app.blueprints:
+            return redirect(url_for("managed.overview"))
+        if current_user.role != "holder":
+            abort(403)
+        holder = current_user
+    else:
+        holder = consent.holder_for(current_user, holder_id, "view")
+    form = StateFilterForm(formdata=request.args)
+    form.state.choices = [("", "All orders")] + listings.state_choices()
+    try:
+        state = listings.parse_state(form.state.data)
+    except ValueError:
+        form.state.errors = ["Choose one of the kinds of order in the list"]
+        state, status = None, 400
+    else:
+        status = 200
+    return render_template(
+        "orders/my_orders.html", holder=holder, holder_id=holder_id, form=form,
+        orders=listings.orders_for_holder(holder.id, state), state_label=listings.state_label,
+        can_buy=consent.may_act_for(current_user, holder.id, "buy"),
+    ), status
+
+
+@blueprint.route("/provider/orders")
+@provider_only
+def provider_orders():
+    provider = current_user.provider
+    groups = listings.provider_inbox(provider.id) if provider is not None else []
+    return render_template(
+        "orders/provider_orders.html", provider=provider, groups=groups,
+        allowed_actions=lambda order: [
+            (name, ACTIONS[name]) for name in services.allowed_actions(current_user, order)
+        ],
+        state_label=listings.state_label,
+    )
+
+
+@blueprint.route("/provider/orders/<int:order_id>/invoice")
+@provider_only
+def invoice(order_id: int):
+    order = services.get_order_for(current_user, order_id)
+    return render_template("orders/invoice.html", order=order, provider=order.provider,
+                           state_label=listings.state_label(order.state))

@@ -1,0 +1,94 @@
+"""Pieces of ordering that other areas' pages show: the spending-rule notice (search results,
+service page) and the "Order this" box on the service page. Registered as Jinja globals by the
+orders blueprint, so imported macros (which see no request context) can call them too.
+
+They read only; a refusal here is advice, and place_order refuses again on the server.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from flask import g
+from flask_login import current_user
+
+from marketplace.accounts import consent
+from marketplace.accounts.models import User
+from marketplace.orders.checkout import BudgetOption, budget_options, outcome_choices
+from marketplace.orders.forms import ChooseHolderForm, OrderDetailsForm, new_token
+from marketplace.orders.services import budgets_for_holder, spending_rule_problem
+from marketplace.providers.models import Service
+
+
+def _signed_in_holder() -> User | None:
+    if not getattr(current_user, "is_authenticated", False) or current_user.role != "holder":
+        return None
+    return current_user
+
+
+def spending_notices(category: str) -> list[str]:
+    """ "Your Health budget can't be used for this because ..." for each of the logged-in
+    holder's funding streams that blocks this category (empty for everyone else)."""
+    holder = _signed_in_holder()
+    if holder is None or not category:
+        return []
+    cache = g.setdefault("_spending_notices", {})
+    key = (holder.id, category)
+    if key not in cache:
+        notices: list[str] = []
+        for budget in budgets_for_holder(holder.id):
+            problem = spending_rule_problem(budget, SimpleNamespace(category=category))
+            if problem and problem not in notices:
+                notices.append(problem)
+        cache[key] = notices
+    return cache[key]
+
+
+@dataclass
+class OrderBox:
+    #: "form" (a holder, or a supporter who chose someone), "choose" (a supporter picks a
+    #: person first), "no_budget", "login", or "" (nothing to show: providers, staff...).
+    kind: str
+    form: OrderDetailsForm | None = None
+    holder: User | None = None
+    options: list[BudgetOption] = field(default_factory=list)
+    choose_form: ChooseHolderForm | None = None
+
+    @property
+    def usable(self) -> bool:
+        return any(option.problem is None for option in self.options)
+
+
+def order_form_for(holder: User, service: Service,
+                   form: OrderDetailsForm | None = None) -> OrderBox:
+    """The order form for this holder, with their budgets and outcomes as choices."""
+    options = budget_options(holder, service)
+    if not options:
+        return OrderBox("no_budget", holder=holder)
+    form = form or OrderDetailsForm(
+        formdata=None, data={"holder_id": holder.id, "token": new_token()}
+    )
+    form.set_choices([option.budget.id for option in options], outcome_choices(holder))
+    form.quantity.label.text = f"How many {service.price_unit}s"
+    if form.budget_id.data is None:
+        usable = [option for option in options if option.problem is None]
+        if len(usable) == 1:
+            form.budget_id.data = usable[0].budget.id
+    return OrderBox("form", form=form, holder=holder, options=options)
+
+
+def order_box(service: Service) -> OrderBox:
+    if not service.is_active:
+        return OrderBox("")
+    if not getattr(current_user, "is_authenticated", False):
+        return OrderBox("login")
+    if current_user.role == "holder":
+        return order_form_for(current_user, service)
+    if current_user.role == "supporter":
+        people = consent.holders_for(current_user, "buy")
+        if not people:
+            return OrderBox("")
+        choose = ChooseHolderForm(formdata=None)
+        choose.holder_id.choices = [(person.id, person.display_name) for person in people]
+        return OrderBox("choose", choose_form=choose)
+    return OrderBox("")
