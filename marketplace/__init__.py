@@ -33,6 +33,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     from marketplace.accounts.routes import blueprint as accounts_bp
     from marketplace.accounts.supporter_routes import blueprint as supporters_bp
+    from marketplace.accounts.token_routes import blueprint as tokens_bp
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
     from marketplace.managed.routes import blueprint as managed_bp
@@ -51,6 +52,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(budgets_bp)
     app.register_blueprint(supporters_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(commissioning_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(managed_bp)
@@ -58,7 +60,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(payouts_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # the read-only API takes no cookies-based writes
+    csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
 
     from marketplace import notifications
     from marketplace.search import index

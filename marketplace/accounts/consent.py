@@ -57,5 +57,8 @@ def holders_for(user: User, scope: str) -> list[User]:
 
 
 def on_behalf_of_id(actor: User, holder: User) -> int | None:
-    """The holder's id to record beside the actor's when someone else acted for them."""
-    return None if actor.id == holder.id else holder.id
+    """The holder's id to record beside the actor's when a supporter acted for them.
+
+    Providers and organisation staff act in their own right, not on the holder's behalf.
+    """
+    return holder.id if actor.role == "supporter" and actor.id != holder.id else None

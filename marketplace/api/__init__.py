@@ -1,7 +1,9 @@
 """The JSON API under /api/v1: one module per resource, described by openapi.py.
 
-Read-only open data: every GET response carries `Access-Control-Allow-Origin: *`, and every
-error (bad parameter, unknown id, unknown path) is the JSON body of marketplace.errors.
+Open data (services, providers) is public: every GET response carries
+`Access-Control-Allow-Origin: *`. A person's budgets, statement and orders need a personal access
+token (`Authorization: Bearer ...`, see auth.py); session cookies are never accepted there, which
+is why the blueprint can be exempt from CSRF. Every error is the JSON body of marketplace.errors.
 """
 from flask import Blueprint, Response, request
 
@@ -24,4 +26,4 @@ def unknown_endpoint(unknown: str):
     )
 
 
-from marketplace.api import openapi, providers, services  # noqa: E402,F401  (registers routes)
+from marketplace.api import auth, me, openapi, orders, providers, services  # noqa: E402,F401  (registers routes)

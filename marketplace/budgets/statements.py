@@ -176,6 +176,31 @@ def _page_keys(
     return list(keys.items())[:wanted]
 
 
+def _available_after(account_id: int, line_id: int) -> int:
+    """The available balance just after line `line_id`: the sum of the account's lines up to
+    it, or today's balance less every later line - whichever side is shorter to add up (deep
+    pages of a long statement would otherwise sum almost every line). Each is one statement,
+    so its numbers come from one snapshot."""
+    lowest, highest = db.session.execute(
+        sa.select(sa.func.min(LedgerLine.id), sa.func.max(LedgerLine.id)).where(
+            LedgerLine.account_id == account_id
+        )
+    ).one()
+    lines = sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0)
+    if lowest is not None and line_id - lowest < highest - line_id:
+        return int(db.session.scalar(
+            sa.select(lines).where(LedgerLine.account_id == account_id, LedgerLine.id <= line_id)
+        ))
+    later = (
+        sa.select(lines)
+        .where(LedgerLine.account_id == account_id, LedgerLine.id > line_id)
+        .scalar_subquery()
+    )
+    return int(db.session.scalar(
+        sa.select(LedgerAccount.balance_pence - later).where(LedgerAccount.id == account_id)
+    ))
+
+
 def _people(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
@@ -228,19 +253,7 @@ def statement_page(
         {t.actor_id for t in transactions.values() if t.actor_id}
         | {t.on_behalf_of_id for t in transactions.values() if t.on_behalf_of_id}
     )
-    # Available balance just after the newest row on this page: today's balance less every
-    # later movement, in one statement so both numbers come from the same snapshot.
-    top_line = keys[0][1]
-    later = (
-        sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0))
-        .where(LedgerLine.account_id == available.id, LedgerLine.id > top_line)
-        .scalar_subquery()
-    )
-    running = int(
-        db.session.scalar(
-            sa.select(LedgerAccount.balance_pence - later).where(LedgerAccount.id == available.id)
-        )
-    )
+    running = _available_after(available.id, keys[0][1])
     rows: list[StatementRow] = []
     for transaction_id, _ in keys:
         transaction = transactions[transaction_id]

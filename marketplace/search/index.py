@@ -4,44 +4,56 @@ Design overview
 ---------------
 * One document per active service of an existing provider. Paused and deleted services have
   no document. Documents carry no stored fields: hits are loaded from the database by id.
-* Text fields (title boosted, description, provider name, category labels, tags, details) are
-  stemmed; "words" holds every word unstemmed and is the dictionary for spelling suggestions.
-  Filter values are KEYWORD terms; service id, price (integer pence) and rating (integer
-  centi-stars, -1 when unrated) are per-document columns. Whoosh crashes on sortable floats,
-  so nothing here is a float.
+* Text is analysed here, once, in Python (_words: lower case, stop words dropped; _stem:
+  Porter, cached), and handed to Whoosh as space-separated terms in "existence" fields (no
+  positions, frequencies or lengths: relevance is computed from bitmasks, see below, so
+  Whoosh's scorer never runs). Text fields are the four weight classes (title; tags; provider
+  and category names; description and other details). "pairs" holds each field's adjacent
+  stem pairs ("t:peer_support"), so a multi-word synonym is a term lookup, not a phrase
+  search; a phrase of three or more words needs all its pairs in one field. "words" holds
+  every word unstemmed: the dictionary for spelling suggestions. Filter values are
+  existence terms too; service id, price (integer pence) and rating (integer centi-stars, -1
+  when unrated) are per-document columns. Whoosh crashes on sortable floats, so nothing here
+  is a float.
 * Writers: every change goes through the outbox (outbox.py). apply_pending() takes the Whoosh
   writer lock *before* reading the outbox and the services, so whoever writes last writes
   the latest database state; it deletes exactly the entries it applied, after the index
   commit. A crash in between leaves entries to re-apply, which is harmless (idempotent).
+  The writer skips Whoosh's length statistics, keeps postings in compact arrays instead of
+  pickled runs (_CompactPool) and writes non-compound segments (see _Engine.writer).
 * Readers: each index directory has one process-wide _Engine holding an open Searcher, which
-  is refreshed when another writer (thread or process) has committed. For each searcher
-  generation a _Snapshot precomputes, as Python int bitmasks over document numbers, the
-  documents holding each filter value, so a request's filter is an AND of masks and a facet
-  count is (value_mask & result_mask).bit_count(). Masks are computed once per *segment*
-  (keyed by segment id) and combined per generation with the current deletions, so an edit
-  never re-reads the postings of the big segments. Sorted orders (newest, price, price-desc,
-  rating) are cut into chunks with a mask each, so a page is found by counting bits per
-  chunk, never by scanning every document; they are re-sorted for each new generation
-  (the main per-edit cost: about 0.5-1.5 s at 100,000 services on the first search after
-  an edit; see the benchmark notes).
+  is refreshed when another writer (thread or process) has committed. Everything derived
+  from the index is held per *segment* (_Segment, keyed by segment id), as Python int
+  bitmasks over the segment's document numbers: the documents holding each filter value, the
+  common words, and the four sort orders cut into chunks with a mask each. A segment's
+  documents never change and its deletions only grow, so these stay valid for the segment's
+  life once ANDed with its current live mask; an edit adds a small segment and only that
+  one costs anything. Large segments' caches are also written beside the index
+  ("<segment id>.masks", marshal), so a new process loads them instead of recomputing, and
+  Whoosh deletes them with their segment. A _Snapshot per searcher generation shifts the
+  segments' filter masks into one document-number space (cheap), and pages through a sort
+  order by merging the segments' orders.
 * Text matching uses the same masks: a word's mask is the union of its postings per text
-  field (phrases via Whoosh phrase matching), cached per segment and per generation; common
-  words are precomputed when a large segment is first seen. Relevance is tiered, not BM25:
-  a result scores, for each word typed, the weight of the best field it appears in (title
-  30, tags 20, category and provider 15, description and details 10; synonyms at 0.7 of
-  that); ties go newest first. Whoosh's own scorer was 25-95 ms per query at 10,000
-  documents for common words, far beyond the latency budget.
+  field, cached per segment and per generation. Relevance is tiered, not BM25: a result
+  scores, for each word typed, the weight of the best field it appears in (title 30, tags
+  20, names 15, description and details 10; synonyms at 0.7 of that); ties go newest first.
 * Thread safety: whoosh calls and snapshot building run under the engine's lock; index
   writes in one process are serialised by a second lock and across processes by Whoosh's
   file lock.
 """
 from __future__ import annotations
 
+import atexit
 import bisect
+import functools
+import heapq
 import logging
+import marshal
 import os
+import re
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,12 +61,15 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from whoosh import columns, writing
+from whoosh import columns, formats, writing
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.analysis import STOP_WORDS, KeywordAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import COLUMN, ID, FieldType, Schema
 from whoosh.index import LockError
+from whoosh.lang.porter import stem as _porter_stem
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from marketplace import areas, vocabulary
@@ -64,8 +79,8 @@ from marketplace.search.synonyms import QueryUnit
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or the document shape changes: a new name means a new, empty index,
-#: which the first search fills from the database.
-INDEX_NAME = "services_v1"
+#: which the first search fills from the database (run `flask reindex` when deploying).
+INDEX_NAME = "services_v2"
 #: Outbox entries applied per index commit.
 BATCH_SIZE = 500
 #: Documents per chunk of a sorted order (see _Ordering).
@@ -85,10 +100,15 @@ QUERY_CACHE_SIZE = 256
 FREQUENT_MIN_SEGMENT = 5000
 FREQUENT_MIN_DOCS = 500
 FREQUENT_SHARE = 100
+#: Segments of at least this many documents have their caches written beside the index.
+PERSIST_MIN_SEGMENT = 5000
+_CACHE_VERSION = 2
 
-_ANALYZER = StemmingAnalyzer()
-_TEXT_FIELDS = ("title", "description", "provider_name", "category_text", "tags", "details")
-#: Filter parameter -> KEYWORD field holding its values.
+#: Text field -> relevance weight (see _tiers) and its prefix in the "pairs" field.
+_WEIGHTS = {"title": 30, "tags": 20, "names": 15, "body": 10}
+_PAIR_PREFIX = {"title": "t", "tags": "g", "names": "n", "body": "b"}
+_TEXT_FIELDS = tuple(_WEIGHTS)
+#: Filter parameter -> field holding its values.
 _FILTER_FIELDS = {
     "category": "categories",
     "area": "areas",
@@ -97,32 +117,107 @@ _FILTER_FIELDS = {
     "provider_type": "provider_type",
 }
 _KEYWORD_FIELDS = (*_FILTER_FIELDS.values(), "flags")
+_ORDERS = ("newest", "price", "price-desc", "rating")
 _BITS = tuple(1 << bit for bit in range(8))
 
 
-def _schema() -> Schema:
-    def keywords():
-        return KEYWORD(lowercase=False, scorable=False)
+class _Terms(FieldType):
+    """Space-separated terms, already analysed, indexed by existence only."""
 
+    def __init__(self):
+        self.format = formats.Existence()
+        self.analyzer = KeywordAnalyzer()
+        self.scorable = False
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+
+class _UnscoredCodec(W3Codec):
+    """Whoosh's codec without per-posting length statistics: nothing here scores with
+    Whoosh, and collecting them looks up a (missing) length column for every posting
+    written, about a third of the time a rebuild took. Segments record their codec by this
+    class's import path: renaming it needs a new INDEX_NAME."""
+
+    length_stats = False
+
+
+class _CompactPool:
+    """Stands in for the writer's PostingPool. Whoosh's pool pickles every posting to sorted
+    run files once it passes its memory limit and merges them at commit: over half of a
+    rebuild's time at 100,000 services. Every field here is existence-only (weight 1, no
+    value), so a posting is just a document number: they are kept per term in compact arrays
+    (4 bytes each) and sorted only at commit. Any other posting is kept whole, as before."""
+
+    def __init__(self):
+        self.fieldnames: set[str] = set()
+        self._docnums: dict[str, dict[bytes, array]] = {}
+        self._other: list[tuple] = []
+
+    def add(self, item) -> None:
+        fieldname, text, docnum, weight, value = item
+        self.fieldnames.add(fieldname)
+        if weight == 1 and not value and docnum >= 0:
+            terms = self._docnums.get(fieldname)
+            if terms is None:
+                terms = self._docnums[fieldname] = {}
+            found = terms.get(text)
+            if found is None:
+                terms[text] = array("I", (docnum,))
+            else:
+                found.append(docnum)
+        else:
+            self._other.append(item)
+
+    def _plain(self):
+        for fieldname in sorted(self._docnums):
+            terms = self._docnums[fieldname]
+            for text in sorted(terms):
+                for docnum in sorted(terms[text]):
+                    yield (fieldname, text, docnum, 1.0, None)
+
+    def iter_postings(self):
+        if not self._other:
+            return self._plain()
+        return heapq.merge(self._plain(), sorted(self._other), key=lambda item: item[:3])
+
+    def cleanup(self) -> None:
+        self._docnums.clear()
+        self._other.clear()
+
+
+def _schema() -> Schema:
     return Schema(
         key=ID(unique=True),
         service_id=COLUMN(columns.NumericColumn("q")),
         price_pence=COLUMN(columns.NumericColumn("q")),
         rating_centi=COLUMN(columns.NumericColumn("i", default=-1)),
-        title=TEXT(analyzer=_ANALYZER, field_boost=3.0),
-        description=TEXT(analyzer=_ANALYZER),
-        provider_name=TEXT(analyzer=_ANALYZER, field_boost=1.5),
-        category_text=TEXT(analyzer=_ANALYZER, field_boost=1.5),
-        tags=TEXT(analyzer=_ANALYZER, field_boost=2.0),
-        details=TEXT(analyzer=_ANALYZER),
-        words=TEXT(analyzer=StandardAnalyzer(), phrase=False),
-        categories=keywords(),
-        areas=keywords(),
-        modes=keywords(),
-        languages=keywords(),
-        provider_type=keywords(),
-        flags=keywords(),
+        **{name: _Terms() for name in (*_TEXT_FIELDS, "pairs", "words", *_KEYWORD_FIELDS)},
     )
+
+
+# --- analysis ----------------------------------------------------------------------------
+
+#: Whoosh's default tokenizer pattern; with lower-casing and its stop list (words of two
+#: letters or more) this is what Whoosh's StemmingAnalyzer did before stemming.
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
+
+
+def _words(text: str) -> list[str]:
+    return [
+        word for word in (match.group().lower() for match in _TOKEN.finditer(text or ""))
+        if len(word) >= 2 and word not in STOP_WORDS
+    ]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _porter_stem(word)
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """The stems a query text is looked up by (the same analysis as documents)."""
+    return tuple(_stem(word) for word in _words(text))
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -147,33 +242,25 @@ def _document(service) -> dict:
         )
         if on
     ]
-    category_text = " ".join(vocabulary.label(vocabulary.CATEGORIES, c) for c in categories)
-    details = " ".join(
-        [
+    # Each field is a list of parts; pairs never span two parts (two tags, say).
+    parts = {
+        "title": [service.title],
+        "tags": list(service.tags or []),
+        "names": [provider.name,
+                  *(vocabulary.label(vocabulary.CATEGORIES, c) for c in categories)],
+        "body": [
+            service.description, service.schedule, service.accessibility,
             *(vocabulary.label(vocabulary.SPECIALISMS, s) for s in service.specialisms or []),
             *(vocabulary.label(vocabulary.LANGUAGES, lang) for lang in service.languages or []),
             vocabulary.label(vocabulary.PROVIDER_TYPES, provider.provider_type),
             *(areas.area_label(slug) for slug in service.local_authorities or []),
-        ]
-    )
-    description = "\n".join(
-        part for part in (service.description, service.schedule, service.accessibility) if part
-    )
-    tags = " ".join(service.tags or [])
-    return {
+        ],
+    }
+    document = {
         "key": str(service.id),
         "service_id": service.id,
         "price_pence": int(service.price_pence),
         "rating_centi": -1 if service.rating_centi is None else int(service.rating_centi),
-        "title": service.title,
-        "description": description,
-        "provider_name": provider.name,
-        "category_text": category_text,
-        "tags": tags,
-        "details": details,
-        "words": "\n".join(
-            [service.title, description, provider.name, category_text, tags, details]
-        ),
         "categories": " ".join(categories),
         "areas": " ".join(served),
         "modes": " ".join(service.delivery_modes or []),
@@ -181,6 +268,21 @@ def _document(service) -> dict:
         "provider_type": provider.provider_type,
         "flags": " ".join(flags),
     }
+    all_words: dict[str, None] = {}
+    pairs: dict[str, None] = {}
+    for fieldname, texts in parts.items():
+        stems: dict[str, None] = {}
+        prefix = _PAIR_PREFIX[fieldname]
+        for text in texts:
+            words = _words(text)
+            all_words.update(dict.fromkeys(words))
+            part = [_stem(word) for word in words]
+            stems.update(dict.fromkeys(part))
+            pairs.update(dict.fromkeys(f"{prefix}:{a}_{b}" for a, b in zip(part, part[1:])))
+        document[fieldname] = " ".join(stems)
+    document["pairs"] = " ".join(pairs)
+    document["words"] = " ".join(all_words)
+    return document
 
 
 def _indexable_services(session: so.Session):
@@ -197,9 +299,26 @@ def _indexable_services(session: so.Session):
 # --- bitmask helpers ---------------------------------------------------------------------
 
 
-def _docnums(reader, fieldname: str, text: str) -> Iterable[int]:
-    """Document numbers of a term's postings in one segment."""
-    return reader.postings(fieldname, text).all_ids()
+def _docnums(reader, fieldname: str, text: str) -> list[int]:
+    """Document numbers of a term's postings in one segment, deleted documents included
+    (callers AND with the live mask)."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return []
+    if isinstance(matcher, FilterMatcher):  # the segment's deletions: we mask them ourselves
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_ids"):
+        return list(matcher.all_ids())
+    # whoosh-reloaded 2.7.5's block reader: take whole blocks of ids rather than stepping a
+    # posting at a time (the public all_ids() is about five times slower).
+    found: list[int] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        found.extend(matcher._ids[matcher._i:])
+        matcher._next_block()
+    return found
 
 
 def _mask(docnums: Iterable[int], size: int) -> int:
@@ -210,12 +329,25 @@ def _mask(docnums: Iterable[int], size: int) -> int:
     return int.from_bytes(bits, "little")
 
 
+def _sort_keys(name: str, ids: list[int], prices: list[int], ratings: list[int]):
+    """The full sort key of document d in order name, as a function of d."""
+    if name == "price":
+        return lambda d: (prices[d], -ids[d])
+    if name == "price-desc":
+        return lambda d: (-prices[d], -ids[d])
+    if name == "rating":
+        # Unrated (-1) sorts after every rating, then newest first.
+        return lambda d: (-ratings[d] if ratings[d] >= 0 else 1, -ids[d])
+    return lambda d: -ids[d]  # "newest": the order when nothing is typed, and within a tier
+
+
 class _Ordering:
-    """Live documents in one sort order, cut into chunks of CHUNK with a mask per chunk."""
+    """A segment's documents (deleted ones too) in one sort order, cut into chunks of CHUNK
+    with a mask each, so a page is found by counting bits per chunk, not by scanning."""
 
     def __init__(self, docnums: list[int], keys: list, size: int):
         self.docnums = docnums
-        #: The sort key of each position, for bisecting ("how many cost at most X").
+        #: The leading sort key at each position, for bisecting ("how many cost at most X").
         self.keys = keys
         self.size = size
         self.chunks = [
@@ -226,7 +358,7 @@ class _Ordering:
     def prefix_mask(self, count: int) -> int:
         """The first count documents of this order, as a mask."""
         if count not in self._prefixes:
-            whole, rest = divmod(count, CHUNK)
+            whole = count // CHUNK
             mask = 0
             for chunk in self.chunks[:whole]:
                 mask |= chunk
@@ -236,14 +368,18 @@ class _Ordering:
             self._prefixes[count] = mask
         return self._prefixes[count]
 
-    def page(self, result: int, result_bytes: bytes, offset: int, limit: int) -> list[int]:
+    def page(self, result: int, offset: int, limit: int) -> list[int]:
+        """The documents of result at positions offset to offset + limit in this order."""
         found: list[int] = []
         seen = 0
+        result_bytes = None
         for number, chunk in enumerate(self.chunks):
             count = (chunk & result).bit_count()
             if seen + count <= offset:
                 seen += count
                 continue
+            if result_bytes is None:
+                result_bytes = result.to_bytes((self.size >> 3) + 1, "little")
             for docnum in self.docnums[number * CHUNK:(number + 1) * CHUNK]:
                 if result_bytes[docnum >> 3] & _BITS[docnum & 7]:
                     if seen >= offset:
@@ -255,43 +391,66 @@ class _Ordering:
 
 
 class _Segment:
-    """What one segment's reader gave us. Computed once per segment id: a segment's documents
-    never change, and its deletions only grow, so masks taken earlier stay valid once ANDed
-    with the current live mask."""
+    """What one segment's reader gave us, computed (or loaded from its cache file) once per
+    segment id. Masks may include documents deleted since: callers AND with the live mask."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, cache_path: str | None):
         self.size = size = reader.doc_count_all()
-        self.terms: dict[tuple[str, str], int] = {}
-        for fieldname in _KEYWORD_FIELDS:
-            if fieldname not in reader.indexed_field_names():
-                continue
-            for raw in reader.lexicon(fieldname):
-                value = raw.decode("utf-8")
-                self.terms[(fieldname, value)] = _mask(_docnums(reader, fieldname, value), size)
-        self.service_ids = self._column(reader, "service_id")
-        self.prices = self._column(reader, "price_pence")
-        self.ratings = self._column(reader, "rating_centi")
+        loaded = _load_cache(cache_path, size) if cache_path else None
+        if loaded is None:
+            loaded = self._compute(reader)
+            if cache_path:
+                _save_cache(cache_path, loaded)
+        self.terms: dict[tuple[str, str], int] = loaded["terms"]
+        self.service_ids: list[int] = loaded["service_ids"]
+        self.prices: list[int] = loaded["prices"]
+        self.ratings: list[int] = loaded["ratings"]
         #: (field, tokens) -> mask of documents containing the word or phrase; common words
         #: are kept for the segment's life, others in a bounded LRU.
-        self.frequent: dict[tuple[str, tuple[str, ...]], int] = {}
+        self.frequent: dict[tuple[str, tuple[str, ...]], int] = loaded["frequent"]
         self.text: OrderedDict[tuple[str, tuple[str, ...]], int] = OrderedDict()
+        self.orders: dict[str, _Ordering] = {}
+        for name, docnums in loaded["orders"].items():
+            leading = _sort_keys(name, self.service_ids, self.prices, self.ratings)
+            keys = [leading(d) for d in docnums]
+            if name != "newest":
+                keys = [key[0] for key in keys]
+            self.orders[name] = _Ordering(docnums, keys, size)
+
+    def _compute(self, reader) -> dict:
+        size = self.size
+        indexed = set(reader.indexed_field_names())
+        terms = {}
+        for fieldname in _KEYWORD_FIELDS:
+            if fieldname in indexed:
+                for raw in reader.lexicon(fieldname):
+                    value = raw.decode("utf-8")
+                    terms[(fieldname, value)] = _mask(_docnums(reader, fieldname, value), size)
+
+        def column(name: str) -> list[int]:
+            return list(reader.column_reader(name)) if size else []
+
+        ids, prices, ratings = column("service_id"), column("price_pence"), column("rating_centi")
+        frequent = {}
         if size >= FREQUENT_MIN_SEGMENT:
             threshold = max(FREQUENT_MIN_DOCS, size // FREQUENT_SHARE)
             for fieldname in _TEXT_FIELDS:
-                if fieldname not in reader.indexed_field_names():
+                if fieldname not in indexed:
                     continue
                 for raw, info in reader.iter_field(fieldname):
                     if info.doc_frequency() >= threshold:
                         token = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                        self.frequent[(fieldname, (token,))] = _mask(
+                        frequent[(fieldname, (token,))] = _mask(
                             _docnums(reader, fieldname, token), size
                         )
+        orders = {
+            name: sorted(range(size), key=_sort_keys(name, ids, prices, ratings))
+            for name in _ORDERS
+        }
+        return {"terms": terms, "service_ids": ids, "prices": prices, "ratings": ratings,
+                "frequent": frequent, "orders": orders}
 
-    @staticmethod
-    def _column(reader, name: str) -> list[int]:
-        return list(reader.column_reader(name)) if reader.doc_count_all() else []
-
-    def text_mask(self, leaf, fieldname: str, tokens: tuple[str, ...]) -> int:
+    def text_mask(self, reader, fieldname: str, tokens: tuple[str, ...]) -> int:
         key = (fieldname, tokens)
         found = self.frequent.get(key)
         if found is not None:
@@ -300,19 +459,88 @@ class _Segment:
         if found is not None:
             self.text.move_to_end(key)
             return found
-        reader = leaf.reader()
         if len(tokens) == 1:
-            try:
-                docnums = _docnums(reader, fieldname, tokens[0])
-            except TermNotFound:
-                docnums = ()
+            found = _mask(_docnums(reader, fieldname, tokens[0]), self.size)
         else:
-            # slop 2 lets a phrase match across a dropped stop word ("time off caring")
-            docnums = wq.Phrase(fieldname, list(tokens), slop=2).docs(leaf)
-        found = self.text[key] = _mask(docnums, self.size)
+            # A phrase: every adjacent pair of its stems, in this field.
+            prefix = _PAIR_PREFIX[fieldname]
+            found = -1
+            for a, b in zip(tokens, tokens[1:]):
+                found &= _mask(_docnums(reader, "pairs", f"{prefix}:{a}_{b}"), self.size)
+                if not found:
+                    break
+        self.text[key] = found
         if len(self.text) > TEXT_CACHE_SIZE:
             self.text.popitem(last=False)
         return found
+
+
+def _cache_path(directory: str, reader) -> str | None:
+    if reader.doc_count_all() < PERSIST_MIN_SEGMENT:
+        return None
+    # Named like the segment's own files, so Whoosh deletes it along with the segment.
+    return os.path.join(directory, f"{reader.segment().segment_id()}.masks")
+
+
+def _load_cache(path: str, size: int) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            loaded = marshal.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, TypeError) as error:
+        log.warning("Ignoring unreadable search cache %s: %s", path, error)
+        return None
+    if not isinstance(loaded, dict) or loaded.get("version") != (_CACHE_VERSION, size):
+        return None
+    try:
+        # marshal reads big ints 15 bits at a time (over a second for 100,000 documents);
+        # bytes and arrays load at memory speed.
+        return {
+            "terms": {key: int.from_bytes(raw, "little") for key, raw in loaded["terms"].items()},
+            "frequent": {
+                key: int.from_bytes(raw, "little") for key, raw in loaded["frequent"].items()
+            },
+            "orders": {name: _from_array(raw) for name, raw in loaded["orders"].items()},
+            **{name: _from_array(loaded[name]) for name in ("service_ids", "prices", "ratings")},
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        log.warning("Ignoring unreadable search cache %s: %s", path, error)
+        return None
+
+
+def _from_array(raw: bytes) -> list[int]:
+    values = array("q")
+    values.frombytes(raw)
+    return values.tolist()
+
+
+def _save_cache(path: str, computed: dict) -> None:
+    directory, name = os.path.split(path)
+    # A dot file: Whoosh's clean-up ignores it, and os.replace makes the switch atomic.
+    temporary = os.path.join(directory, f".{name}.{os.getpid()}.{threading.get_ident()}")
+    nbytes = (len(computed["service_ids"]) >> 3) + 1
+    encoded = {
+        "version": (_CACHE_VERSION, len(computed["service_ids"])),
+        "terms": {key: mask.to_bytes(nbytes, "little") for key, mask in computed["terms"].items()},
+        "frequent": {
+            key: mask.to_bytes(nbytes, "little") for key, mask in computed["frequent"].items()
+        },
+        "orders": {name: array("q", docnums).tobytes()
+                   for name, docnums in computed["orders"].items()},
+        **{name: array("q", computed[name]).tobytes()
+           for name in ("service_ids", "prices", "ratings")},
+    }
+    try:
+        with open(temporary, "wb") as handle:
+            marshal.dump(encoded, handle)
+        os.replace(temporary, path)
+    except OSError as error:  # a read-only index directory: just recompute next time
+        log.warning("Could not write search cache %s: %s", path, error)
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
 
 
 def _live_mask(reader, size: int) -> int:
@@ -324,17 +552,18 @@ def _live_mask(reader, size: int) -> int:
 
 @dataclass
 class _Leaf:
-    searcher: object
+    reader: object
     offset: int
     segment: _Segment
     live: int
 
 
 class _Snapshot:
-    """Everything derived from one searcher generation. Built under the engine lock; the
+    """Everything derived from one searcher generation: the segments' masks shifted into one
+    document-number space and ANDed with their live masks. Built under the engine lock; the
     lazily filled caches are also only touched under it."""
 
-    def __init__(self, searcher, segment_cache: dict[str, _Segment]):
+    def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str):
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self.nbytes = (self.size >> 3) + 1
@@ -354,9 +583,11 @@ class _Snapshot:
             used.add(segment_id)
             segment = segment_cache.get(segment_id)
             if segment is None:
-                segment = segment_cache[segment_id] = _Segment(reader)
+                segment = segment_cache[segment_id] = _Segment(
+                    reader, _cache_path(directory, reader)
+                )
             live = _live_mask(reader, size)
-            self.leaves.append(_Leaf(leaf, offset, segment, live))
+            self.leaves.append(_Leaf(reader, offset, segment, live))
             self.live |= live << offset
             for key, mask in segment.terms.items():
                 self.terms[key] = self.terms.get(key, 0) | ((mask & live) << offset)
@@ -366,14 +597,12 @@ class _Snapshot:
             self.ratings.extend(segment.ratings)
         for segment_id in set(segment_cache) - used:
             del segment_cache[segment_id]
-        self._orderings: dict[str, _Ordering] = {}
+        self._bounds: dict[tuple[str, int], int] = {}
+        self.forget_queries()
+
+    def forget_queries(self) -> None:
         self._text: OrderedDict = OrderedDict()
         self._queries: OrderedDict = OrderedDict()
-        self._live_docnums: list[int] | None = None
-        # Built now rather than on a first request: every search needs most of them (facet
-        # bands use the price and rating orders, relevance ties the newest order).
-        for name in ("newest", "price", "rating", "price-desc"):
-            self.ordering(name)
 
     def term(self, fieldname: str, value: str) -> int:
         return self.terms.get((fieldname, value), 0)
@@ -384,59 +613,53 @@ class _Snapshot:
         if found is None:
             found = 0
             for leaf in self.leaves:
-                local = leaf.segment.text_mask(leaf.searcher, fieldname, tokens)
+                local = leaf.segment.text_mask(leaf.reader, fieldname, tokens)
                 found |= (local & leaf.live) << leaf.offset
             self._text[key] = found
             if len(self._text) > TEXT_CACHE_SIZE:
                 self._text.popitem(last=False)
         return found
 
-    def live_docnums(self) -> list[int]:
-        if self._live_docnums is None:
-            live_bytes = self.live.to_bytes(self.nbytes, "little")
-            self._live_docnums = [
-                d for d in range(self.size) if live_bytes[d >> 3] & _BITS[d & 7]
-            ]
-        return self._live_docnums
+    def page(self, order: str, result: int, offset: int, limit: int) -> list[int]:
+        """Documents of result (a mask of live documents) at positions offset to offset +
+        limit in the given order: each segment's first offset + limit, merged."""
+        parts = []
+        for leaf in self.leaves:
+            local = (result >> leaf.offset) & leaf.live
+            if local:
+                parts.append((leaf, local))
+        if len(parts) == 1:
+            leaf, local = parts[0]
+            return [leaf.offset + d for d in leaf.segment.orders[order].page(local, offset, limit)]
+        key = _sort_keys(order, self.service_ids, self.prices, self.ratings)
+        runs = [
+            [leaf.offset + d for d in leaf.segment.orders[order].page(local, 0, offset + limit)]
+            for leaf, local in parts
+        ]
+        merged = heapq.merge(*runs, key=key)
+        return [d for _, d in zip(range(offset + limit), merged)][offset:]
 
-    def ordering(self, name: str) -> _Ordering:
-        if name not in self._orderings:
-            ids, prices, ratings = self.service_ids, self.prices, self.ratings
-            live = self.live_docnums()
-            if name == "price":
-                docnums = sorted(live, key=lambda d: (prices[d], -ids[d]))
-                keys = [prices[d] for d in docnums]
-            elif name == "price-desc":
-                # The price order with its equal-price runs reversed, each run kept newest first.
-                cheapest = self.ordering("price")
-                runs: list[list[int]] = []
-                for docnum, price in zip(cheapest.docnums, cheapest.keys):
-                    if runs and prices[runs[-1][0]] == price:
-                        runs[-1].append(docnum)
-                    else:
-                        runs.append([docnum])
-                docnums = [docnum for run in reversed(runs) for docnum in run]
-                keys = [-prices[d] for d in docnums]
-            elif name == "rating":
-                # Unrated (-1) sorts after every rating, then newest first.
-                docnums = sorted(
-                    live, key=lambda d: (-ratings[d] if ratings[d] >= 0 else 1, -ids[d])
-                )
-                keys = [-ratings[d] if ratings[d] >= 0 else 1 for d in docnums]
-            else:  # "newest": the stable order when nothing is typed, and within a tier
-                docnums = sorted(live, key=lambda d: -ids[d])
-                keys = [-ids[d] for d in docnums]
-            self._orderings[name] = _Ordering(docnums, keys, self.size)
-        return self._orderings[name]
+    def _bounded(self, order: str, bound: int) -> int:
+        """Live documents whose leading key in order is at most bound."""
+        key = (order, bound)
+        found = self._bounds.get(key)
+        if found is None:
+            found = 0
+            for leaf in self.leaves:
+                ordering = leaf.segment.orders[order]
+                count = bisect.bisect_right(ordering.keys, bound)
+                found |= (ordering.prefix_mask(count) & leaf.live) << leaf.offset
+            if len(self._bounds) > 64:
+                self._bounds.clear()
+            self._bounds[key] = found
+        return found
 
     def price_at_most(self, pence: int) -> int:
-        ordering = self.ordering("price")
-        return ordering.prefix_mask(bisect.bisect_right(ordering.keys, pence))
+        return self._bounded("price", pence)
 
     def rating_at_least(self, stars: int) -> int:
-        ordering = self.ordering("rating")
-        # keys are -rating for rated documents and 1 for unrated ones.
-        return ordering.prefix_mask(bisect.bisect_right(ordering.keys, -stars * 100))
+        # The rating order's leading keys are -rating for rated documents, 1 for unrated.
+        return self._bounded("rating", -stars * 100)
 
     def query(self, units: tuple[QueryUnit, ...]) -> tuple[int, list[list[tuple[int, int]]]]:
         """(mask of documents matching every unit, per unit its levels): a unit's levels are
@@ -479,22 +702,6 @@ class _Snapshot:
 
 # --- queries -----------------------------------------------------------------------------
 
-#: Relevance: where a typed word is found. Each result's score is the sum, over the words
-#: typed, of the weight of the best field the word (or, at SYNONYM_BOOST, an alternative)
-#: appears in; ties are broken newest first. Scores are integers so tiers compare exactly.
-_WEIGHTS = {
-    "title": 30,
-    "tags": 20,
-    "category_text": 15,
-    "provider_name": 15,
-    "details": 10,
-    "description": 10,
-}
-
-
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(token.text for token in _ANALYZER(text))
-
 
 def has_searchable_words(units: Iterable[QueryUnit]) -> bool:
     """False when every word is a stop word ("the", "and"): such a query matches everything."""
@@ -504,7 +711,8 @@ def has_searchable_words(units: Iterable[QueryUnit]) -> bool:
 
 
 def _tiers(levels_per_unit: list[list[tuple[int, int]]], result: int) -> list[tuple[int, int]]:
-    """Split result into (score, mask) tiers, best first."""
+    """Split result into (score, mask) tiers, best first. Scores are integers (the sum over
+    the units of the weight of the best field matched) so tiers compare exactly."""
     scores = {0: result}
     for levels in levels_per_unit:
         combined: dict[int, int] = {}
@@ -552,11 +760,17 @@ class _Engine:
             old, self.searcher = self.searcher, self.index.searcher()
             old.close()
         if self.snapshot is None or self.snapshot.searcher is not self.searcher:
-            self.snapshot = _Snapshot(self.searcher, self.segments)
+            self.snapshot = _Snapshot(self.searcher, self.segments, self.directory)
         return self.snapshot
 
     def writer(self, timeout: float):
-        return self.index.writer(timeout=timeout, delay=0.05, limitmb=128)
+        # Not compound: opening a reader on a compound segment copies each of its files
+        # into memory (about 0.1 s at 100,000 services), and every edit opens a new reader.
+        writer = self.index.writer(timeout=timeout, delay=0.05, codec=_UnscoredCodec(),
+                                   compound=False)
+        writer.pool.cleanup()
+        writer.pool = _CompactPool()
+        return writer
 
     def close(self) -> None:
         with self.lock:
@@ -568,6 +782,15 @@ class _Engine:
 _engines: OrderedDict[str, _Engine] = OrderedDict()
 _engines_lock = threading.Lock()
 _MAX_ENGINES = 8  # tests make one index directory each; keep file handles bounded
+
+
+@atexit.register
+def _close_engines() -> None:
+    """Close every open searcher at exit (segments are separate files, held open)."""
+    with _engines_lock:
+        while _engines:
+            _, engine = _engines.popitem()
+            engine.close()
 
 
 def _engine() -> _Engine:
@@ -592,6 +815,19 @@ def init_app(app) -> None:
     outbox.install_commit_hook()
     with app.app_context():
         _engine()
+
+
+def forget_query_caches() -> None:
+    """Drop cached word and query results in this process, keeping filter masks and sort
+    orders: for benchmarks that must measure queries as if never seen before."""
+    with _engines_lock:
+        engines = list(_engines.values())
+    for engine in engines:
+        with engine.lock:
+            if engine.snapshot is not None:
+                engine.snapshot.forget_queries()
+            for segment in engine.segments.values():
+                segment.text.clear()
 
 
 def health() -> str:
@@ -702,6 +938,10 @@ def rebuild_index(*, only_if_empty: bool = False, timeout: float = 120.0) -> int
                     count += 1
                 writer.commit(mergetype=writing.CLEAR)
                 committed = True
+                # Derive (and write beside the index) the new segments' masks now, so
+                # neither the first search nor a newly started worker pays for it.
+                with engine.lock:
+                    engine.current()
                 for start in range(0, len(entry_ids), 1000):
                     session.execute(
                         sa.delete(IndexOutboxEntry).where(
@@ -766,12 +1006,11 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
         total = result.bit_count()
         docnums: list[int] = []
         if limit and total > offset:
-            result_bytes = result.to_bytes(snapshot.nbytes, "little")
             if params.sort == "relevance" and levels is not None:
                 docnums = _page_of_tiers(snapshot, _tiers(levels, result), offset, limit)
             else:
                 order = "newest" if params.sort == "relevance" else params.sort
-                docnums = snapshot.ordering(order).page(result, result_bytes, offset, limit)
+                docnums = snapshot.page(order, result, offset, limit)
         facets = _facet_counts(snapshot, result) if with_facets else {}
         return IndexResult([snapshot.service_ids[d] for d in docnums], total, facets)
 
@@ -793,15 +1032,13 @@ def _filter_mask(snapshot: _Snapshot, params) -> int:
 
 
 def _page_of_tiers(snapshot: _Snapshot, tiers, offset: int, limit: int) -> list[int]:
-    newest = snapshot.ordering("newest")
     found: list[int] = []
     for _, mask in tiers:
         count = mask.bit_count()
         if offset >= count:
             offset -= count
             continue
-        mask_bytes = mask.to_bytes(snapshot.nbytes, "little")
-        found += newest.page(mask, mask_bytes, offset, limit - len(found))
+        found += snapshot.page("newest", mask, offset, limit - len(found))
         offset = 0
         if len(found) == limit:
             break
@@ -840,7 +1077,7 @@ def unmatched_words(units: tuple[QueryUnit, ...]) -> list[str]:
         for unit in units:
             if unit.known or " " in unit.text or len(unit.text) < 3 or unit.text.isdigit():
                 continue
-            tokens = [token.text for token in _ANALYZER(unit.text)]
+            tokens = _tokens(unit.text)
             if tokens and not any(
                 searcher.doc_frequency(name, token) for name in _TEXT_FIELDS for token in tokens
             ):

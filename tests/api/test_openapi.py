@@ -1,6 +1,7 @@
 from openapi_spec_validator import validate
 
 from marketplace import areas, vocabulary
+from marketplace.orders.states import PERSON_ACTIONS
 
 
 def _parameters(document, path):
@@ -20,8 +21,11 @@ def test_the_document_is_open_data(client):
 
 def test_every_endpoint_is_described(openapi_document, app):
     described = set(openapi_document["paths"])
-    assert described == {"/services", "/services/{service_id}", "/providers/{provider_id}",
-                         "/openapi.json"}
+    assert described == {
+        "/services", "/services/{service_id}", "/providers/{provider_id}", "/openapi.json",
+        "/me/budgets", "/me/statement", "/orders", "/orders/{order_id}",
+        *(f"/orders/{{order_id}}/{action}" for action in PERSON_ACTIONS),
+    }
     served = {
         rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
         for rule in app.url_map.iter_rules()
