@@ -7,6 +7,9 @@ Invariants:
   cleanly, for `make run`; without it, it refuses with an error) or a demo login's email is taken.
 - Everything is written in one transaction, and every service gets an index outbox entry in
   that transaction, so the search index catches up after commit even without `flask reindex`.
+- After the market, marketplace.demo.money writes funding streams, budgets, a managed-account
+  organisation (with the account manager login), a support plan, a supporter's grant and
+  orders in every state, through the real services, in the same transaction.
 - Every generated account, provider owners included, has the password DEMO_PASSWORD. It is
   hashed once and the hash reused, because hashing is deliberately slow.
 """
@@ -21,6 +24,7 @@ from werkzeug.security import generate_password_hash
 
 from marketplace.accounts.models import User
 from marketplace.demo.market import Market, generate_demo_market
+from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
@@ -34,6 +38,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("supporter", "demo-supporter@example.org", "Chris Walsh (demo supporter)"),
     ("provider", "demo-provider@example.org", ""),
     ("commissioner", "demo-commissioner@example.org", "Jo Okafor (demo commissioner)"),
+    ("account_manager", "demo-manager@example.org", "Sam Lee (demo account manager)"),
 ]
 
 
@@ -59,13 +64,14 @@ class DemoSummary:
     micro: int
     categories: int
     demo_provider_name: str
+    money: MoneySummary
 
 
 def load_demo_market() -> DemoSummary:
     """Write the demo market and demo logins to the session and flush. The caller commits."""
     if db.session.scalar(sa.select(Provider.id).limit(1)) is not None:
         raise ProvidersExist("Providers already exist")
-    emails = [email for _, email, _ in DEMO_LOGINS]
+    emails = [email for _, email, _ in DEMO_LOGINS] + [email for email, _ in EXTRA_HOLDERS]
     taken = db.session.scalars(sa.select(User.email).where(User.email.in_(emails))).all()
     if taken:
         raise DemoAccountTaken(
@@ -75,11 +81,16 @@ def load_demo_market() -> DemoSummary:
     password_hash = generate_password_hash(DEMO_PASSWORD)
     demo_provider = next(p for p in market.providers if p["provider_type"] == "ulo")
     providers = _write_market(market, password_hash, demo_provider["number"])
+    logins: dict[str, User] = {}
     for role, email, name in DEMO_LOGINS:
         if role != "provider":
-            db.session.add(User(email=email, display_name=name, role=role,
-                                password_hash=password_hash))
+            logins[role] = User(email=email, display_name=name, role=role,
+                                password_hash=password_hash)
+    extra_holders = [User(email=email, display_name=name, role="holder",
+                          password_hash=password_hash) for email, name in EXTRA_HOLDERS]
+    db.session.add_all([*logins.values(), *extra_holders])
     db.session.flush()
+    money = load_demo_money(logins)
 
     services = market.services
     return DemoSummary(
@@ -90,6 +101,7 @@ def load_demo_market() -> DemoSummary:
         micro=sum(provider.is_micro for provider in providers),
         categories=len({service["category"] for service in services}),
         demo_provider_name=demo_provider["name"],
+        money=money,
     )
 
 
@@ -141,7 +153,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def _print_summary(summary: DemoSummary) -> None:
     role_labels = {"holder": "Budget holder", "supporter": "Supporter", "provider": "Provider",
-                   "commissioner": "Commissioner"}
+                   "commissioner": "Commissioner", "account_manager": "Account manager"}
     click.echo("Loaded the demo market for Greater Manchester:")
     click.echo(f"  {summary.providers} providers: {summary.user_led} user-led organisations, "
                f"{summary.micro} micro-providers (fewer than 10 staff)")
@@ -149,8 +161,12 @@ def _print_summary(summary: DemoSummary) -> None:
                f"({summary.paused} paused)")
     click.echo("  Every service is queued for the search index; `flask --app wsgi reindex` "
                "rebuilds it in one go.")
+    money = summary.money
+    click.echo(f"  {money.streams} funding streams, {money.budgets} budgets and {money.orders} "
+               f"orders in all {money.states} order states; one payment run paid")
     click.echo("")
     click.echo(f"Demo logins (password for every demo account: {DEMO_PASSWORD}):")
     for role, email, _ in DEMO_LOGINS:
-        note = f" (owner of {summary.demo_provider_name})" if role == "provider" else ""
+        note = {"provider": f" (owner of {summary.demo_provider_name})",
+                "account_manager": f" (staff of {money.organisation_name})"}.get(role, "")
         click.echo(f"  {role_labels[role]:<14} {email}{note}")

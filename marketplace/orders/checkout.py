@@ -19,10 +19,9 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.money import format_pence
 from marketplace.orders.services import (
-    MAX_QUANTITY,
     OrderRequest,
-    SpendingRuleRefusal,
     budgets_for_holder,
+    check_order_request,
     spending_rule_problem,
 )
 from marketplace.providers.models import Service
@@ -84,20 +83,8 @@ def quote_order(actor: User, holder_id: int, request: OrderRequest) -> Quote:
     """What this order would cost and leave in the budget, or the DomainError (with the field
     it concerns) that placing it would meet."""
     holder = consent.holder_for(actor, holder_id, "buy")
-    service = orderable_service(request.service_id)
-    budget = db.session.get(Budget, request.budget_id)
-    if budget is None or budget.holder_id != holder.id:
-        raise DomainError("Choose one of the budgets shown", field="budget_id")
-    if not 1 <= request.quantity <= MAX_QUANTITY:
-        raise DomainError(f"Enter a quantity from 1 to {MAX_QUANTITY}", field="quantity")
-    if request.starts_on and request.ends_on and request.ends_on < request.starts_on:
-        raise DomainError("The end date must be on or after the start date", field="ends_on")
-    problem = spending_rule_problem(budget, service)
-    if problem:
-        raise SpendingRuleRefusal(problem, field="budget_id")
-    outcomes = dict(outcome_choices(holder))
-    if request.outcome_id is not None and request.outcome_id not in outcomes:
-        raise DomainError("Choose one of the outcomes in your support plan", field="outcome_id")
+    orderable_service(request.service_id)
+    budget, service = check_order_request(holder, request)
     total = request.quantity * service.price_pence
     available = ledger.budget_balances(budget.id).available_pence
     if total > available:
@@ -109,5 +96,6 @@ def quote_order(actor: User, holder_id: int, request: OrderRequest) -> Quote:
     return Quote(
         holder=holder, service=service, budget=budget, budget_label=budget_label(budget),
         request=request, total_pence=total, available_pence=available,
-        outcome_text=outcomes.get(request.outcome_id, "") if request.outcome_id else "",
+        outcome_text=dict(outcome_choices(holder)).get(request.outcome_id, "")
+        if request.outcome_id else "",
     )

@@ -67,6 +67,30 @@ def budgets_for_holder(holder_id: int) -> list[Budget]:
     )
 
 
+def check_order_request(holder: User, request: OrderRequest) -> tuple[Budget, Service]:
+    """The budget and service of a request the holder could place, or the DomainError (with
+    the field it concerns) that placing it would meet. Money is checked when reserving."""
+    budget = db.session.get(Budget, request.budget_id)
+    if budget is None or budget.holder_id != holder.id:
+        raise NotFound("We could not find that budget.", field="budget_id")
+    service = db.session.get(Service, request.service_id)
+    if service is None or service.status != "active":
+        raise NotFound("That service is not available to order.", field="service_id")
+    if not 1 <= request.quantity <= MAX_QUANTITY:
+        raise DomainError(f"Enter a quantity from 1 to {MAX_QUANTITY}", field="quantity")
+    if request.starts_on and request.ends_on and request.ends_on < request.starts_on:
+        raise DomainError("The end date must be on or after the start date", field="ends_on")
+    problem = spending_rule_problem(budget, service)
+    if problem:
+        raise SpendingRuleRefusal(problem, field="budget_id")
+    if request.outcome_id is not None:
+        outcome = db.session.get(Outcome, request.outcome_id)
+        plan = db.session.get(SupportPlan, outcome.plan_id) if outcome else None
+        if plan is None or plan.holder_id != holder.id or outcome.retired:
+            raise DomainError("Choose one of the outcomes in your support plan", field="outcome_id")
+    return budget, service
+
+
 def place_order(actor: User, holder_id: int, request: OrderRequest,
                 idempotency_key: str | None = None) -> Order:
     """Order a service from one of the holder's budgets and reserve its cost.
@@ -90,24 +114,7 @@ def place_order(actor: User, holder_id: int, request: OrderRequest,
                 )
             return existing
 
-    budget = db.session.get(Budget, request.budget_id)
-    if budget is None or budget.holder_id != holder.id:
-        raise NotFound("We could not find that budget.", field="budget_id")
-    service = db.session.get(Service, request.service_id)
-    if service is None or service.status != "active":
-        raise NotFound("That service is not available to order.", field="service_id")
-    if not 1 <= request.quantity <= MAX_QUANTITY:
-        raise DomainError(f"Enter a quantity from 1 to {MAX_QUANTITY}", field="quantity")
-    if request.starts_on and request.ends_on and request.ends_on < request.starts_on:
-        raise DomainError("The end date must be on or after the start date", field="ends_on")
-    problem = spending_rule_problem(budget, service)
-    if problem:
-        raise SpendingRuleRefusal(problem, field="budget_id")
-    if request.outcome_id is not None:
-        outcome = db.session.get(Outcome, request.outcome_id)
-        plan = db.session.get(SupportPlan, outcome.plan_id) if outcome else None
-        if plan is None or plan.holder_id != holder.id or outcome.retired:
-            raise DomainError("Choose one of the outcomes in your support plan", field="outcome_id")
+    budget, service = check_order_request(holder, request)
 
     total = request.quantity * service.price_pence
     order = Order(

@@ -76,7 +76,7 @@ def pay_order(order_id: int):
         problem = f"Your last try did not go through. {latest.failure_message}"
     if form.validate_on_submit():
         try:
-            payment = card_payments.pay_order_by_card(
+            card_payments.pay_order_by_card(
                 current_user, order.id,
                 card=form.card_details() if isinstance(form, TestCardForm) else None,
                 payment_method_id=None if isinstance(form, TestCardForm) else form.payment_method_id.data,

@@ -6,8 +6,6 @@ to log in); a provider reaches only its own services (anyone else's is a 404).
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 

@@ -1,12 +1,9 @@
 """The budget, statement, spending return, plan and supporter pages in a real browser, checked
-by axe-core at WCAG 2.2 AA 
-"""
+by axe-core at WCAG 2.2 AA."""
 
 from __future__ import annotations
 
 from datetime import datetime
-
-import pytest
 
 from tests.budgets.helpers import (
     allocate,
