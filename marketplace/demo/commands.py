@@ -169,4 +169,5 @@ def _print_summary(summary: DemoSummary) -> None:
     for role, email, _ in DEMO_LOGINS:
         note = {"provider": f" (owner of {summary.demo_provider_name})",
                 "account_manager": f" (staff of {money.organisation_name})"}.get(role, "")
-        click.echo(f"  {role_labels[role]:<14} {email}{note}")
+        click.echo(f"  {role_labels[role]:<16} {email}{note}")
+    click.echo(f"  More holders     {', '.join(email for email, _ in EXTRA_HOLDERS)}")

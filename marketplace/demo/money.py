@@ -69,8 +69,8 @@ def financial_year(today: date) -> tuple[date, date]:
 
 
 def load_demo_money(logins: dict[str, User], today: date | None = None) -> MoneySummary:
-    """Write the money side of the demo. `logins` maps role -> the demo login (flushed), plus
-    "extra_holders" is read from the database by email. Flushes; the caller commits."""
+    """Write the money side of the demo. `logins` maps role -> that demo login, already flushed,
+    as are the EXTRA_HOLDERS accounts. Flushes; the caller commits."""
     today = today or date.today()
     start, end = financial_year(today)
     commissioner, holder = logins["commissioner"], logins["holder"]
@@ -144,7 +144,8 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
     run = payouts.create_payout_run(manager, payer, "bacs_file").run
     payouts.send_payout_run(manager, payer, run.id)
     payouts.mark_payout_run_paid(manager, payer, run.id)
-    assert paid.state == "paid_out"
+    if paid.state != "paid_out":
+        raise RuntimeError(f"The demo payout run left its order {paid.state}")
 
     order(holder, direct, picks.ours(), 2, note="Mornings suit me best.")  # awaiting_payment
     order(holder, managed, picks.dear(), picks.over_limit_quantity(),
@@ -157,9 +158,10 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
     other_owner = other.provider.owner
     order(holder, direct, other, 1, ["paid", ("provider", other_owner, "accept"),
           ("provider", other_owner, "deliver"), (holder, "confirm")])  # confirmed
-    order(holder, managed, picks.dear(), picks.over_limit_quantity(), [("manager", "approve"), ("provider", owner, "accept"),
-          ("provider", owner, "deliver"), (holder, "dispute")],
-          note="Two sessions, please.")  # disputed
+    order(holder, managed, picks.dear(), picks.over_limit_quantity(), [
+          ("manager", "approve"), ("provider", owner, "accept"), ("provider", owner, "deliver"),
+          (holder, "dispute")],
+          note="Two sessions, please.")  # disputed, after approval over the limit
     order(holder, direct, picks.ours(), 1, [(holder, "cancel")])  # cancelled
     other = picks.other()
     order(extra[0], priya, other, 1, [("provider", other.provider.owner, "decline")])  # declined
@@ -201,7 +203,8 @@ class _ServicePicker:
                                           Service.price_pence > 0)
                  .order_by(Service.id))
         self._ours = list(db.session.scalars(query.where(Service.provider_id == demo_provider.id)))
-        self._others = list(db.session.scalars(query.where(Service.provider_id != demo_provider.id)))
+        self._others = list(db.session.scalars(
+            query.where(Service.provider_id != demo_provider.id)))
         self._used_providers: set[int] = set()
         self._next_ours = 0
 

@@ -11,6 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
+from marketplace.budgets.models import Budget, FundingStream, SupportPlan
+from marketplace.demo.commands import DEMO_PASSWORD
+from marketplace.ledger import services as ledger
+from marketplace.orders.models import ORDER_STATES, Order
+from marketplace.payments.payouts import HOLDING_STATES
 from marketplace.extensions import db
 from marketplace.providers import services as listing_services
 from marketplace.providers.models import Provider, Service
@@ -43,6 +48,13 @@ def _digest() -> str:
         )
     ]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _order_digest() -> str:
+    rows = db.session.execute(
+        sa.select(Order.state, Order.route, Order.service_title, Order.quantity, Order.total_pence,
+                  User.email).join(User, User.id == Order.holder_id).order_by(Order.id))
+    return "\n".join("|".join(map(str, row)) for row in rows)
 
 
 def test_seed_demo_loads_a_varied_greater_manchester_market(runner):
@@ -106,11 +118,12 @@ def test_the_printed_demo_logins_work_for_every_role(runner, client):
     result = _seed(runner)
 
     password = re.search(r"password for every demo account: (\S+)\)", result.output).group(1)
-    logins = dict(re.findall(r"^\s+(Budget holder|Supporter|Provider|Commissioner)\s+(\S+@\S+)",
-                             result.output, flags=re.MULTILINE))
-    assert set(logins) == {"Budget holder", "Supporter", "Provider", "Commissioner"}
+    logins = dict(re.findall(
+        r"^\s+(Budget holder|Supporter|Provider|Commissioner|Account manager)\s+(\S+@\S+)",
+        result.output, flags=re.MULTILINE))
     roles = {"Budget holder": "holder", "Supporter": "supporter", "Provider": "provider",
-             "Commissioner": "commissioner"}
+             "Commissioner": "commissioner", "Account manager": "account_manager"}
+    assert set(logins) == set(roles)
     for label, email in logins.items():
         response = client.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, (label, response.get_data(as_text=True))
@@ -174,9 +187,9 @@ def test_seed_refuses_when_a_demo_login_email_is_already_taken(runner):
     assert _count(Provider) == 0 and _count(User) == 1
 
 
-def test_two_runs_on_an_empty_database_give_the_same_market(runner):
+def test_two_runs_on_an_empty_database_give_the_same_market_and_orders(runner):
     _seed(runner)
-    first = _digest()
+    first = _digest(), _order_digest()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
@@ -184,7 +197,7 @@ def test_two_runs_on_an_empty_database_give_the_same_market(runner):
 
     _seed(runner)
 
-    assert _digest() == first
+    assert (_digest(), _order_digest()) == first and first[1]
 
 
 def test_generate_market_writes_exactly_the_services_asked_for(tmp_path):
@@ -207,3 +220,79 @@ def test_generate_market_writes_exactly_the_services_asked_for(tmp_path):
 
     with pytest.raises(RuntimeError, match="already holds providers"):
         generate_market(url, services=10, seed=7)
+
+
+# ---------------------------------------------------------------- the money side
+
+
+def test_demo_orders_cover_every_state_and_leave_the_ledger_consistent(runner):
+    result = _seed(runner)
+    assert result.exit_code == 0, result.output
+
+    orders = db.session.scalars(sa.select(Order).order_by(Order.id)).all()
+    assert {order.state for order in orders} == set(ORDER_STATES)
+    holder = db.session.scalar(sa.select(User).where(User.email == "demo-holder@example.org"))
+    mine = [order for order in orders if order.holder_id == holder.id]
+    assert len(mine) >= 6 and {"direct", "managed"} == {order.route for order in mine}
+    assert any(order.provider.owner.email == "demo-provider@example.org" for order in mine)
+
+    assert ledger.unbalanced_transactions() == []
+    assert ledger.drifted_accounts() == []
+    budgets = db.session.scalars(sa.select(Budget).order_by(Budget.id)).all()
+    assert len(budgets) >= 5
+    for budget in budgets:
+        balances = ledger.budget_balances(budget.id)
+        assert balances.allocated_pence == (
+            balances.spent_pence + balances.committed_pence + balances.available_pence)
+        assert balances.allocated_pence == sum(
+            i.amount_pence for i in budget.instalments if i.transaction_id is not None) > 0
+        held = [o for o in orders if o.budget_id == budget.id and o.state in HOLDING_STATES]
+        assert balances.committed_pence == sum(order.total_pence for order in held)
+        settled = [o for o in orders if o.budget_id == budget.id
+                   and o.state in ("confirmed", "paid_out")]
+        assert balances.spent_pence == sum(order.total_pence for order in settled)
+
+    holder_budgets = [budget for budget in budgets if budget.holder_id == holder.id]
+    assert sorted(budget.route for budget in holder_budgets) == ["direct", "managed"]
+    assert all(len(b.instalments) >= 13 for b in holder_budgets)  # 4-weekly over a year
+    health = db.session.scalar(sa.select(FundingStream).where(FundingStream.kind == "health"))
+    assert "talking therapies" in health.rules[0].reason
+
+
+def test_demo_logins_see_their_part_of_the_money(runner, client):
+    _seed(runner)
+
+    def log_in(email):
+        client.post("/logout")
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    waiting = db.session.scalar(
+        sa.select(Order).where(Order.state == "awaiting_approval").order_by(Order.id))
+    log_in("demo-manager@example.org")
+    page = client.get("/managed").get_data(as_text=True)
+    assert "Salford Independent Living Support" in page
+    assert f"Order {waiting.id}: {waiting.service_title}".replace("'", "&#39;") in page
+    assert re.search(r"Waiting for approval \([1-9]", page)
+
+    log_in("demo-provider@example.org")
+    inbox = client.get("/provider/orders")
+    assert inbox.status_code == 200
+    awaiting = db.session.scalar(sa.select(Order).join(Provider).join(User)
+                                 .where(User.email == "demo-provider@example.org",
+                                        Order.state == "awaiting_provider"))
+    assert awaiting is not None and awaiting.service_title.replace("'", "&#39;") in (
+        inbox.get_data(as_text=True))
+
+    holder = db.session.scalar(sa.select(User).where(User.email == "demo-holder@example.org"))
+    log_in("demo-supporter@example.org")
+    assert client.get(f"/people/{holder.id}/orders").status_code == 200
+    plan = db.session.scalar(sa.select(SupportPlan).where(SupportPlan.holder_id == holder.id))
+    assert 2 <= len(plan.outcomes) <= 3
+
+    other = db.session.scalar(sa.select(User).where(User.email == "demo-holder-2@example.org"))
+    log_in(other.email)  # a holder the summary lists only by email
+    assert client.get("/orders").status_code == 200
+    log_in("demo-holder@example.org")
+    assert client.get(f"/people/{other.id}/orders").status_code == 404  # not theirs
+
