@@ -14,7 +14,6 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,6 +24,7 @@ from wtforms.widgets import DateInput
 from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
 from marketplace.money import InvalidAmount, parse_pounds
+from marketplace.providers.forms import ChoiceRadioField, Required
 from marketplace.vocabulary import CATEGORIES
 
 #: The longest budget period a commissioner can set in one allocation.
@@ -49,22 +49,6 @@ def at_most(limit: int) -> Length:
     return Length(max=limit, message=f"Use {limit} characters or fewer")
 
 
-class Required:
-    """The field must have a value. Quiet when the value could not even be read, so a person
-    sees one message per field."""
-
-    field_flags = {"required": True}
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if field.errors:
-            raise StopValidation()
-        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
-            raise StopValidation(self.message)
-
-
 class ChoiceField(SelectField):
     """A drop-down whose only error is the plain message given."""
 
@@ -75,17 +59,6 @@ class ChoiceField(SelectField):
 
     def pre_validate(self, form):
         if self.data and self.data not in [str(value) for value, _ in self.choices]:
-            raise StopValidation(self.missing_message)
-
-
-class ChoiceRadioField(RadioField):
-    def __init__(self, label, *, missing_message: str, **kwargs):
-        super().__init__(label, validators=[Required(missing_message)], **kwargs)
-        self.missing_message = missing_message
-
-    def pre_validate(self, form):
-        if self.data not in [value for value, _ in self.choices]:
-            self.data = None
             raise StopValidation(self.missing_message)
 
 

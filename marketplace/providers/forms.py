@@ -150,7 +150,8 @@ class _ListingForm(FlaskForm):
     field_for: ClassVar[dict[str, str]] = {}
 
     def find_problems(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
+        """The domain's problems with what was typed; each listing form supplies its rules."""
+        return []
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
