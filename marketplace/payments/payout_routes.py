@@ -160,36 +160,31 @@ def send(area: str, run_id: int):
     return redirect(_run_url(area, run_id))
 
 
-def mark_paid(area: str, run_id: int):
+def _run_step(area: str, run_id: int, step, done_message: str):
+    """Take one step on a run (mark paid, cancel) for this payer, then say what happened."""
     payer = _payer(area)
     payouts.get_run_for(payer, run_id)  # another payer's run is a 404, not a message
     if not RunActionForm().validate_on_submit():
         abort(400)
     try:
-        payouts.mark_payout_run_paid(current_user, payer, run_id)
+        step(current_user, payer, run_id)
     except DomainError as error:
         return _refused(error, area, run_id)
     except IntegrityError:
         return _raced(area, run_id)
     db.session.commit()
-    flash("The run is marked paid. Each provider has been told.", "success")
+    flash(done_message, "success")
     return redirect(_run_url(area, run_id))
+
+
+def mark_paid(area: str, run_id: int):
+    return _run_step(area, run_id, payouts.mark_payout_run_paid,
+                     "The run is marked paid. Each provider has been told.")
 
 
 def cancel(area: str, run_id: int):
-    payer = _payer(area)
-    payouts.get_run_for(payer, run_id)  # another payer's run is a 404, not a message
-    if not RunActionForm().validate_on_submit():
-        abort(400)
-    try:
-        payouts.cancel_payout_run(current_user, payer, run_id)
-    except DomainError as error:
-        return _refused(error, area, run_id)
-    except IntegrityError:
-        return _raced(area, run_id)
-    db.session.commit()
-    flash("The run is cancelled. Its orders can be paid in a new run.", "success")
-    return redirect(_run_url(area, run_id))
+    return _run_step(area, run_id, payouts.cancel_payout_run,
+                     "The run is cancelled. Its orders can be paid in a new run.")
 
 
 def payment_file(area: str, run_id: int):
