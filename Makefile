@@ -37,10 +37,10 @@ browser-deps:
 	@bash scripts/ensure-chromium.sh
 
 test: install browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench.search_latency

@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 
 ROLES: list[tuple[str, str]] = [
     ("holder", "Budget holder"),

@@ -25,7 +25,7 @@ from flask import current_app
 from marketplace.accounts.models import SUPPORTER_SCOPES, SupporterGrant, User
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.notifications.services import notify, queue_email
 
 INVITATION_DAYS = 14

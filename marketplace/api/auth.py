@@ -28,7 +28,7 @@ from marketplace.accounts.models import API_TOKEN_SCOPES, ApiToken, User
 from marketplace.api import blueprint
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 
 TOKEN_PREFIX = "pwt_"
 #: Characters of the secret kept in clear (fits ApiToken.prefix).

@@ -165,7 +165,7 @@ def service_detail(service) -> dict[str, Any]:
 
 
 def _utc(moment: datetime) -> str:
-    """Stored times are naive UTC (models_base.utcnow); say so with a Z."""
+    """Stored times are naive UTC (times.utcnow); say so with a Z."""
     return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 

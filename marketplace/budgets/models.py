@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 
 STREAM_KINDS: list[tuple[str, str]] = [
     ("social_care", "Social care (council personal budget)"),

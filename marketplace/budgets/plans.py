@@ -19,7 +19,7 @@ from marketplace.accounts.supporters import done_by_text
 from marketplace.budgets.models import Outcome, SupportPlan
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order
 

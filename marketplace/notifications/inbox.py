@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.notifications.models import Notification
 
 PAGE_SIZE = 100

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.models_base import BigIntegerKey, utcnow
+from marketplace.columns import BigIntegerKey
+from marketplace.times import utcnow
 
 
 class Notification(db.Model):

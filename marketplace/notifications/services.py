@@ -12,7 +12,7 @@ from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.notifications.models import EmailMessage, Notification
 
 

@@ -22,7 +22,7 @@ from marketplace.budgets.services import blocked_reason
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order, OrderEvent

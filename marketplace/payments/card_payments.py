@@ -36,7 +36,7 @@ from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.payments import stripe_gateway as gateway

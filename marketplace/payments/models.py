@@ -13,7 +13,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.models_base import BigIntegerKey, utcnow
+from marketplace.columns import BigIntegerKey
+from marketplace.times import utcnow
 
 CARD_PAYMENT_STATES = (
     "creating",  # our row exists; the PaymentIntent call may or may not have happened

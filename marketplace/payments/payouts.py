@@ -39,7 +39,7 @@ from marketplace.errors import DomainError, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders import services as order_services

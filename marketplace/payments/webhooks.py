@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.payments import card_payments
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.models import CardPayment, WebhookEvent

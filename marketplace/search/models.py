@@ -12,7 +12,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.models_base import BigIntegerKey, utcnow
+from marketplace.columns import BigIntegerKey
+from marketplace.times import utcnow
 
 
 class IndexOutboxEntry(db.Model):

@@ -46,7 +46,7 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import GUARDED_KINDS, LedgerAccount, LedgerLine, LedgerTransaction
 from marketplace.ledger.services import InsufficientFunds
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.services import OrderRequest, SpendingRuleRefusal

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.notifications.models import EmailMessage
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order

@@ -16,7 +16,7 @@ from marketplace.accounts.models import SupporterGrant
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerTransaction
-from marketplace.models_base import utcnow
+from marketplace.times import utcnow
 from marketplace.orders import services as orders
 from marketplace.orders.services import OrderRequest
 from tests.factories import make_funded_budget, make_service, make_user

@@ -79,7 +79,7 @@ def test_a_time_out_after_the_bank_charged_the_card_is_finished_by_the_retry_wit
 
 def test_a_second_click_while_the_first_is_still_paying_is_refused(client, auth, market,
                                                                    stripe_app):
-    from marketplace.models_base import utcnow
+    from marketplace.times import utcnow
 
     auth.login(market.holder.email)
     stripe_app.point_at("http://127.0.0.1:1", timeout=0.5)
