@@ -39,7 +39,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.managed.routes import blueprint as managed_bp
     from marketplace.notifications.routes import blueprint as notifications_bp
     from marketplace.orders.routes import blueprint as orders_bp
-    from marketplace.payments.payout_routes import blueprint as payouts_bp
+    from marketplace.payouts.routes import blueprint as payouts_bp
     from marketplace.payments.routes import blueprint as payments_bp
     from marketplace.api import blueprint as api_bp
     from marketplace.pages.routes import blueprint as pages_bp

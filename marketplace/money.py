@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import re
 
+from marketplace.errors import DomainError
+
 _POUNDS = re.compile(r"^\s*£?\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$")
 
 
-class InvalidAmount(ValueError):
-    """The text is not an amount of money in pounds and pence."""
+class InvalidAmount(DomainError, ValueError):
+    """The text is not an amount of money in pounds and pence (a ValueError too, so form
+    validators treat it like any other bad value)."""
+
+    code = "invalid_amount"
 
 
 def parse_pounds(text: str) -> int:

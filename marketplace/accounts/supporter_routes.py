@@ -15,7 +15,7 @@ from marketplace.accounts import supporters
 from marketplace.accounts.models import SUPPORTER_SCOPES
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.providers.forms import CheckboxesField, Required
+from marketplace.forms import CheckboxesField, Required
 
 blueprint = Blueprint("supporters", __name__)
 

@@ -16,7 +16,7 @@ from marketplace.accounts.models import API_TOKEN_SCOPES
 from marketplace.api import auth
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.providers.forms import CheckboxesField, Required
+from marketplace.forms import CheckboxesField, Required
 
 blueprint = Blueprint("tokens", __name__)
 

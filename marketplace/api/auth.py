@@ -101,10 +101,12 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 # ---------------------------------------------------------------- authenticating requests
 
 
-class TokenRefused(Exception):
+class TokenRefused(DomainError):
+    """401 or 403 with the WWW-Authenticate challenge RFC 6750 asks for."""
+
     def __init__(self, status: int, code: str, message: str, challenge: str):
-        super().__init__(message)
-        self.status, self.code, self.message, self.challenge = status, code, message, challenge
+        super().__init__(message, code=code)
+        self.status, self.challenge = status, challenge
 
 
 def _bearer_secret() -> str:

@@ -8,7 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from marketplace.budgets.plans import ABOUT_ME_LIMIT, OUTCOME_LIMIT
-from marketplace.providers.forms import PlainDateField, Required
+from marketplace.forms import PlainDateField, Required
 
 
 class DateRangeForm(FlaskForm):

@@ -11,20 +11,25 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     PasswordField,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Email, Length, StopValidation
-from wtforms.widgets import DateInput
 
 from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
-from marketplace.money import InvalidAmount, parse_pounds
-from marketplace.providers.forms import ChoiceRadioField, Required
+from marketplace.forms import (
+    ChoiceField,
+    ChoiceRadioField,
+    PlainDateField,
+    PoundsField,
+    Required,
+    WholeNumberField,
+    at_most,
+    trimmed,
+)
 from marketplace.vocabulary import CATEGORIES
 
 #: The longest budget period a commissioner can set in one allocation.
@@ -39,82 +44,6 @@ ROUTE_CHOICES = [
 
 def one_line(value):
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def trimmed(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def at_most(limit: int) -> Length:
-    return Length(max=limit, message=f"Use {limit} characters or fewer")
-
-
-class ChoiceField(SelectField):
-    """A drop-down whose only error is the plain message given."""
-
-    def __init__(self, label, *, missing_message: str, required: bool = True, **kwargs):
-        validators = [Required(missing_message)] if required else []
-        super().__init__(label, validators=validators, **kwargs)
-        self.missing_message = missing_message
-
-    def pre_validate(self, form):
-        if self.data and self.data not in [str(value) for value, _ in self.choices]:
-            raise StopValidation(self.missing_message)
-
-
-class PoundsField(StringField):
-    """An amount typed in pounds; `pence` is the int, or None when empty or unreadable."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, filters=[trimmed], **kwargs)
-        self.pence: int | None = None
-
-    def process_formdata(self, valuelist):
-        self.data = (valuelist[0] if valuelist else "").strip()
-        self.pence = None
-        if self.data:
-            try:
-                self.pence = parse_pounds(self.data)
-            except InvalidAmount as error:
-                raise ValueError(str(error)) from None
-
-
-class WholeNumberField(StringField):
-    """A whole number typed as text; `number` is the int, or None when empty or unreadable."""
-
-    def __init__(self, label, *, invalid_message: str, **kwargs):
-        super().__init__(label, **kwargs)
-        self.invalid_message = invalid_message
-        self.number: int | None = None
-
-    def process_formdata(self, valuelist):
-        self.data = (valuelist[0] if valuelist else "").strip()
-        self.number = None
-        if self.data:
-            if not re.fullmatch(r"[0-9]{1,6}", self.data):
-                raise ValueError(self.invalid_message)
-            self.number = int(self.data)
-
-
-class PlainDateField(DateField):
-    """type=date where browsers support it; YYYY-MM-DD or DD/MM/YYYY typed text elsewhere."""
-
-    widget = DateInput()
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        try:
-            super().process_formdata([valuelist[0].strip()])
-        except ValueError:
-            self.data = None
-            raise ValueError(
-                "Enter a real date as year-month-day, for example 2026-04-01"
-            ) from None
 
 
 def _email_validators(missing: str) -> list:

@@ -135,7 +135,7 @@ class LongTail:
 
 def default_long_tail() -> LongTail:
     """Everyday words interleaved with the domain's own vocabulary, most frequent first."""
-    from marketplace.demo.tail_words import SOURCE_WORDS
+    from marketplace.demo.benchmark_words import SOURCE_WORDS
 
     merged: list[str] = []
     seen: set[str] = set()

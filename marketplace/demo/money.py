@@ -28,7 +28,8 @@ from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.services import OrderRequest
-from marketplace.payments import payouts
+from marketplace.payouts import runs as payouts
+from marketplace.payouts import details as payout_details
 from marketplace.providers.models import Provider, Service
 
 ORGANISATION_NAME = "Salford Independent Living Support"
@@ -138,7 +139,7 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
     # Paid out first: the payout run takes every confirmed order the organisation holds.
     paid = order(holder, managed, picks.cheap(), 1, [("provider", owner, "accept"),
                  ("provider", owner, "deliver"), (holder, "confirm")], outcome=outcomes[1])
-    payouts.save_payout_details(demo_provider, "bacs_file", account_name="Demo ULO account",
+    payout_details.save_payout_details(demo_provider, "bacs_file", account_name="Demo ULO account",
                                 sort_code="30-94-57", account_number="00733445")
     payer = payouts.payer_for(manager)
     run = payouts.create_payout_run(manager, payer, "bacs_file").run

@@ -7,7 +7,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from marketplace.money import InvalidAmount, parse_pounds, pence_to_pounds_text
-from marketplace.providers.forms import Required, WholeNumberField
+from marketplace.forms import Required, WholeNumberField
 
 
 class SettingsForm(FlaskForm):

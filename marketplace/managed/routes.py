@@ -14,8 +14,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.managed import services
 from marketplace.managed.forms import SettingsForm
-from marketplace.orders import listings
-from marketplace.orders.wording import ACTIONS
+from marketplace.orders import queries
+from marketplace.orders.action_wording import ACTIONS
 
 blueprint = Blueprint("managed", __name__, url_prefix="/managed")
 staff_only = role_required("account_manager")
@@ -28,7 +28,7 @@ def overview():
     return render_template(
         "managed/overview.html", organisation=organisation,
         queue=services.approval_queue(organisation), disputes=services.disputes(organisation),
-        recent=services.recent_orders(organisation), state_label=listings.state_label,
+        recent=services.recent_orders(organisation), state_label=queries.state_label,
         actions=ACTIONS,
     )
 

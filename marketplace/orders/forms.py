@@ -15,7 +15,7 @@ from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from marketplace.orders.services import MAX_QUANTITY, OrderRequest
-from marketplace.providers.forms import PlainDateField, Required, WholeNumberField
+from marketplace.forms import PlainDateField, Required, WholeNumberField
 
 NOTE_LIMIT = 1000
 _TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")

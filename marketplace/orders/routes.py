@@ -27,7 +27,7 @@ from marketplace.accounts.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ledger.services import InsufficientFunds
-from marketplace.orders import listings, services, widgets
+from marketplace.orders import order_box, queries, services
 from marketplace.orders.checkout import budget_label, orderable_service, quote_order
 from marketplace.orders.forms import (
     OrderActionForm,
@@ -36,11 +36,11 @@ from marketplace.orders.forms import (
     StateFilterForm,
 )
 from marketplace.orders.states import IllegalTransition
-from marketplace.orders.wording import ACTIONS, safe_return_path
+from marketplace.orders.action_wording import ACTIONS, safe_return_path
 
 blueprint = Blueprint("orders", __name__)
-blueprint.add_app_template_global(widgets.spending_notices, "spending_notices")
-blueprint.add_app_template_global(widgets.order_box, "order_box")
+blueprint.add_app_template_global(order_box.spending_notices, "spending_notices")
+blueprint.add_app_template_global(order_box.order_box, "order_box")
 
 buyers_only = role_required("holder", "supporter")
 provider_only = role_required("provider")
@@ -59,7 +59,7 @@ def _buyer_for(holder_id_text) -> User:
     return consent.holder_for(current_user, holder_id, "buy")
 
 
-def _form_page(box: widgets.OrderBox, service, status: int = 200):
+def _form_page(box: order_box.OrderBox, service, status: int = 200):
     return render_template("orders/order_form.html", box=box, service=service), status
 
 
@@ -68,13 +68,13 @@ def _form_page(box: widgets.OrderBox, service, status: int = 200):
 def order_form(service_id: int):
     service = orderable_service(service_id)
     if current_user.role == "supporter" and not request.args.get("holder_id"):
-        box = widgets.order_box(service)
+        box = order_box.order_box(service)
         if box.kind != "choose":
             abort(404)
         return _form_page(box, service)
     holder = _buyer_for(request.args.get("holder_id"))
     form = OrderDetailsForm(formdata=request.args) if request.args.get("token") else None
-    return _form_page(widgets.order_form_for(holder, service, form), service)
+    return _form_page(order_box.order_form_for(holder, service, form), service)
 
 
 @blueprint.route("/services/<int:service_id>/order/check")
@@ -83,7 +83,7 @@ def check_order(service_id: int):
     service = orderable_service(service_id)
     form = OrderDetailsForm(formdata=request.args)
     holder = _buyer_for(form.holder_id.data)
-    box = widgets.order_form_for(holder, service, form)
+    box = order_box.order_form_for(holder, service, form)
     if box.kind != "form":
         return _form_page(box, service, 400)
     form.safe_token()
@@ -104,7 +104,7 @@ def place_order(service_id: int):
     service = orderable_service(service_id)
     form = PlaceOrderForm()
     holder = _buyer_for(form.holder_id.data)
-    box = widgets.order_form_for(holder, service, form)
+    box = order_box.order_form_for(holder, service, form)
     if box.kind != "form":
         return _form_page(box, service, 400)
     if form.validate_on_submit():
@@ -151,9 +151,9 @@ def _order_page(order, *, status: int = 200, failed_action: str | None = None,
     return render_template(
         "orders/order_detail.html",
         order=order,
-        history=listings.history(order),
-        state_label=listings.state_label(order.state),
-        next_step=listings.next_step(order, current_user),
+        history=queries.history(order),
+        state_label=queries.state_label(order.state),
+        next_step=queries.next_step(order, current_user),
         budget_label=budget_label(order.budget),
         actions=[(name, ACTIONS[name]) for name in actions if name in ACTIONS],
         failed_action=failed_action,
@@ -220,9 +220,9 @@ def my_orders(holder_id: int | None):
     else:
         holder = consent.holder_for(current_user, holder_id, "view")
     form = StateFilterForm(formdata=request.args)
-    form.state.choices = [("", "All orders")] + listings.state_choices()
+    form.state.choices = [("", "All orders")] + queries.state_choices()
     try:
-        state = listings.parse_state(form.state.data)
+        state = queries.parse_state(form.state.data)
     except ValueError:
         form.state.errors = ["Choose one of the kinds of order in the list"]
         state, status = None, 400
@@ -230,7 +230,7 @@ def my_orders(holder_id: int | None):
         status = 200
     return render_template(
         "orders/my_orders.html", holder=holder, holder_id=holder_id, form=form,
-        orders=listings.orders_for_holder(holder.id, state), state_label=listings.state_label,
+        orders=queries.orders_for_holder(holder.id, state), state_label=queries.state_label,
         can_buy=consent.may_act_for(current_user, holder.id, "buy"),
     ), status
 
@@ -239,13 +239,13 @@ def my_orders(holder_id: int | None):
 @provider_only
 def provider_orders():
     provider = current_user.provider
-    groups = listings.provider_inbox(provider.id) if provider is not None else []
+    groups = queries.provider_inbox(provider.id) if provider is not None else []
     return render_template(
         "orders/provider_orders.html", provider=provider, groups=groups,
         allowed_actions=lambda order: [
             (name, ACTIONS[name]) for name in services.allowed_actions(current_user, order)
         ],
-        state_label=listings.state_label,
+        state_label=queries.state_label,
     )
 
 
@@ -254,4 +254,4 @@ def provider_orders():
 def invoice(order_id: int):
     order = services.get_order_for(current_user, order_id)
     return render_template("orders/invoice.html", order=order, provider=order.provider,
-                           state_label=listings.state_label(order.state))
+                           state_label=queries.state_label(order.state))

@@ -317,7 +317,7 @@ def _money_effects(order: Order, action: str, actor: User | None, holder: User) 
 
 
 def _in_a_payout_run(order: Order) -> bool:
-    from marketplace.payments.models import PayoutOrder
+    from marketplace.payouts.models import PayoutOrder
 
     return db.session.scalar(
         sa.select(PayoutOrder.id).where(PayoutOrder.order_id == order.id)

@@ -12,17 +12,22 @@ from typing import ClassVar
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+from wtforms.validators import Email, Optional, ValidationError
 
 from marketplace import areas, vocabulary
+from marketplace.forms import (
+    CheckboxesField,
+    ChoiceField,
+    ChoiceRadioField,
+    PlainDateField,
+    Required,
+    WholeNumberField,
+    at_most,
+)
 from marketplace.money import InvalidAmount, parse_pounds, pence_to_pounds_text
 from marketplace.providers import services as provider_services
 from marketplace.providers.services import ProviderDetails, ServiceDetails
@@ -34,113 +39,6 @@ def one_line(value):
 
 def multi_line(value):
     return provider_services.clean_text(value, multiline=True) if isinstance(value, str) else value
-
-
-def at_most(limit: int) -> Length:
-    return Length(max=limit, message=f"Use {limit} characters or fewer")
-
-
-class Required:
-    """The field must have a value. Stays quiet when the value could not even be read, so a
-    person sees one message per field."""
-
-    field_flags: ClassVar[dict] = {"required": True}
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if field.errors:
-            raise StopValidation()
-        if field.data is None or field.data == [] or (
-            isinstance(field.data, str) and not field.data.strip()
-        ):
-            raise StopValidation(self.message)
-
-
-class ChoiceRadioField(RadioField):
-    def __init__(self, label, *, missing_message: str, **kwargs):
-        super().__init__(label, validators=[Required(missing_message)], **kwargs)
-        self.missing_message = missing_message
-
-    def pre_validate(self, form):
-        if self.data not in [value for value, _ in self.choices]:
-            self.data = None
-            raise StopValidation(self.missing_message)
-
-
-class ChoiceSelectField(SelectField):
-    def __init__(self, label, *, missing_message: str, **kwargs):
-        super().__init__(label, validators=[Required(missing_message)], **kwargs)
-        self.missing_message = missing_message
-
-    def pre_validate(self, form):
-        if not self.data or self.data not in [value for value, _ in self.choices]:
-            raise StopValidation(self.missing_message)
-
-
-class _OptionalCheckbox(CheckboxInput):
-    """"At least one" is not "each one": no box in a group carries the required attribute."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("required", False)
-        return super().__call__(field, **kwargs)
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes; render it with the choice_group macro."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = _OptionalCheckbox()
-
-    def pre_validate(self, form):
-        allowed = {value for value, _ in self.choices}
-        if any(value not in allowed for value in self.data or []):
-            raise ValidationError("Choose from the options shown")
-
-
-class WholeNumberField(StringField):
-    """A whole number typed as text (no spinner, so nothing changes by accident); data is the
-    int, or None when empty."""
-
-    _NUMBER = re.compile(r"^-?[0-9]{1,9}$")
-
-    def __init__(self, label, *, invalid_message: str, **kwargs):
-        super().__init__(label, **kwargs)
-        self.invalid_message = invalid_message
-        self.number: int | None = None
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = text
-        self.number = None
-        if text:
-            if not self._NUMBER.match(text):
-                raise ValueError(self.invalid_message)
-            self.number = int(text)
-
-    def process_data(self, value):
-        self.number = value
-        self.data = "" if value is None else str(value)
-
-
-class PlainDateField(DateField):
-    """type=date where browsers support it; plain YYYY-MM-DD (or DD/MM/YYYY) text elsewhere."""
-
-    widget = DateInput()
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()], **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata([valuelist[0].strip()])
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a real date as year-month-day, for example 2025-03-31") from None
 
 
 class _ListingForm(FlaskForm):
@@ -310,7 +208,7 @@ class ServiceForm(_ListingForm):
         filters=[multi_line],
         validators=[Required("Describe the service in a few sentences"), at_most(5000)],
     )
-    category = ChoiceSelectField(
+    category = ChoiceField(
         "Main category",
         choices=[("", "Choose a category")] + vocabulary.CATEGORIES,
         missing_message="Choose the main category",

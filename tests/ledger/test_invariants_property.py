@@ -50,9 +50,10 @@ from marketplace.times import utcnow
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.services import OrderRequest, SpendingRuleRefusal
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutRun
-from marketplace.payments.payouts import PayoutRefused
+from marketplace.payouts import runs as payouts
+from marketplace.payouts import details as payout_details
+from marketplace.payouts.models import PayoutRun
+from marketplace.payouts.runs import PayoutRefused
 from marketplace.providers.models import Service
 from tests.factories import make_account_manager, make_provider, make_service, make_user
 
@@ -132,7 +133,7 @@ def make_world() -> World:
     db.session.commit()
     one, two = make_provider(), make_provider()
     for number, provider in enumerate((one, two)):
-        payouts.save_payout_details(provider, "bacs_file", account_name=f"Provider {number}",
+        payout_details.save_payout_details(provider, "bacs_file", account_name=f"Provider {number}",
                                     sort_code="12-34-56", account_number=f"1234567{number}")
     db.session.commit()
     services = {

@@ -15,8 +15,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.services import OrderRequest
-from marketplace.payments import payout_backends
-from marketplace.payments.models import ProviderPayoutDetails
+from marketplace.payouts import backends as payout_backends
+from marketplace.payouts.models import ProviderPayoutDetails
 from tests.factories import (
     PASSWORD,
     make_account_manager,

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from marketplace.budgets import services as budget_services
 from marketplace.extensions import db
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutRun
+from marketplace.payouts import runs as payouts
+from marketplace.payouts.models import PayoutRun
 from tests.factories import make_account_manager, make_user
 from tests.payouts.conftest import login
 

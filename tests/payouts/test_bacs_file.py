@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.payments import payout_backends as backends
-from marketplace.payments.models import PayoutRun
+from marketplace.payouts import backends
+from marketplace.payouts.models import PayoutRun
 from tests.factories import make_provider, make_service, make_user
 from tests.payouts.conftest import give_bank_details, login
 
@@ -65,7 +65,7 @@ def test_names_and_references_fit_bacs():
 
 def test_a_connect_run_has_no_bank_file(app, market, gateway):
     app.config["PAYOUT_BACKEND"] = "stripe_connect"
-    from marketplace.payments.models import ProviderPayoutDetails
+    from marketplace.payouts.models import ProviderPayoutDetails
 
     details = db.session.scalars(sa.select(ProviderPayoutDetails)).one()
     details.stripe_account_id = "acct_1PgafTB7WZ01zgkW"

@@ -11,8 +11,8 @@ from stripe.params import TransferCreateParams
 
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutRun, ProviderPayoutDetails
+from marketplace.payouts import runs as payouts
+from marketplace.payouts.models import PayoutRun, ProviderPayoutDetails
 from tests.payouts.conftest import example_transfer, login
 
 BRIGHT_ACCOUNT = "acct_1PgafTB7WZ01zgkW"
@@ -136,7 +136,7 @@ def test_a_failed_transfer_is_shown_and_a_retry_pays_nobody_twice(app, connect_m
 def test_the_same_key_after_a_lost_answer_returns_the_first_transfer(app, connect_market, gateway):
     """A crash after Stripe made the transfer but before we saved its id: the retry sends the
     same idempotency key, so Stripe answers with the first transfer instead of paying again."""
-    from marketplace.payments import payout_backends as backends
+    from marketplace.payouts import backends
 
     market = connect_market
     market.order(market.sam, market.art)

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutItem, PayoutOrder, PayoutRun
+from marketplace.payouts import runs as payouts
+from marketplace.payouts.models import PayoutItem, PayoutOrder, PayoutRun
 from tests.factories import make_account_manager
 
 

@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutItem
+from marketplace.payouts import runs as payouts
+from marketplace.payouts.models import PayoutItem
 from tests.payouts.conftest import login
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailMessage
-from marketplace.payments.models import ProviderPayoutDetails
+from marketplace.payouts.models import ProviderPayoutDetails
 from tests.factories import make_provider, make_user
 from tests.payouts.conftest import login
 

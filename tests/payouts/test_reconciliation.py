@@ -8,8 +8,9 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.orders import services as orders
 from marketplace.orders.services import OrderRequest
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutItem
+from marketplace.payouts import runs as payouts
+from marketplace.payouts import reconciliation as payout_reconciliation
+from marketplace.payouts.models import PayoutItem
 from tests.payouts.conftest import give_bank_details, login
 
 
@@ -55,7 +56,7 @@ def realistic_month(market):
 
 def test_after_a_realistic_month_the_ledger_the_orders_and_the_runs_agree(app, market):
     runs = realistic_month(market)
-    report = payouts.reconciliation_for(payouts.payer_for(market.manager))
+    report = payout_reconciliation.reconciliation_for(payouts.payer_for(market.manager))
     figures = {check.label: (check.ledger_pence, check.records_pence) for check in report.checks}
     assert figures == {
         "Spent from the budgets": (15_650, 15_650),
@@ -93,7 +94,7 @@ def test_a_run_record_that_drifts_from_the_ledger_shows_the_difference(app, mark
     db.session.execute(sa.update(PayoutItem).where(PayoutItem.run_id == runs["paid"].id)
                        .values(amount_pence=8_000))
     db.session.commit()
-    report = payouts.reconciliation_for(payouts.payer_for(market.manager))
+    report = payout_reconciliation.reconciliation_for(payouts.payer_for(market.manager))
     assert not report.agrees
     paid = next(check for check in report.checks if check.label == "Paid to providers")
     assert (paid.ledger_pence, paid.records_pence, paid.difference_pence) == (8_100, 8_000, 100)

@@ -7,8 +7,8 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.notifications.models import EmailMessage
-from marketplace.payments import payouts
-from marketplace.payments.models import PayoutOrder, PayoutRun
+from marketplace.payouts import runs as payouts
+from marketplace.payouts.models import PayoutOrder, PayoutRun
 from tests.payouts.conftest import login
 
 

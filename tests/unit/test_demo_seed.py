@@ -15,7 +15,7 @@ from marketplace.budgets.models import Budget, FundingStream, SupportPlan
 from marketplace.demo.commands import DEMO_PASSWORD
 from marketplace.ledger import services as ledger
 from marketplace.orders.models import ORDER_STATES, Order
-from marketplace.payments.payouts import HOLDING_STATES
+from marketplace.payouts.runs import HOLDING_STATES
 from marketplace.extensions import db
 from marketplace.providers import services as listing_services
 from marketplace.providers.models import Provider, Service

@@ -1,6 +1,6 @@
 """Forms for paying providers: the provider's payout details, and the buttons that move a run.
 
-The format rules live in payments.payout_backends (shared with the domain service), so a page
+The format rules live in payouts.backends (shared with the domain service), so a page
 refuses the same things with the same words as the service does. Which fields are asked for
 depends on the deployment's backend: bank details for the Bacs file, a connected account id
 for Stripe Connect.
@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from marketplace.payments import payout_backends as backends
+from marketplace.payouts import backends
 
 
 class _Checked:

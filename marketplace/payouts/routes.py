@@ -1,4 +1,4 @@
-"""Pages for paying providers. Routes parse, call one function of payments.payouts, commit once
+"""Pages for paying providers. Routes parse, call one function of the payouts services, commit once
 and respond.
 
 - /managed/payouts/...        staff of a managed-account organisation (role account_manager):
@@ -27,15 +27,18 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from marketplace.payouts.forms import RunActionForm, details_form_for
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.money import format_pence
-from marketplace.payments import payout_backends as backends
-from marketplace.payments import payouts
-from marketplace.payments.payout_forms import RunActionForm, details_form_for
+from marketplace.payouts import backends
+from marketplace.payouts import details as payout_details_service
+from marketplace.payouts import provider_payments as provider_payments_service
+from marketplace.payouts import reconciliation as reconciliation_service
+from marketplace.payouts import runs as payouts
 from marketplace.providers.services import get_provider_for_owner
 
 blueprint = Blueprint("payouts", __name__)
@@ -236,7 +239,7 @@ for _area_name, _area in AREAS.items():
 def reconciliation():
     payer = payouts.payer_for(current_user)
     return render_template("payouts/reconciliation.html", payer=payer,
-                           report=payouts.reconciliation_for(payer),
+                           report=reconciliation_service.reconciliation_for(payer),
                            status_labels=payouts.RUN_STATUS_LABELS)
 
 
@@ -257,11 +260,11 @@ def payout_details():
     if provider is None:
         return redirect(url_for("providers.edit_profile"))
     backend_name = configured_backend()
-    details = payouts.payout_details_for(provider)
+    details = payout_details_service.payout_details_for(provider)
     form = details_form_for(backend_name, details, submitted=request.method == "POST")
     if form.validate_on_submit():
         try:
-            payouts.save_payout_details(provider, backend_name, **form.values())
+            payout_details_service.save_payout_details(provider, backend_name, **form.values())
         except DomainError as error:
             db.session.rollback()
             form[error.field if error.field in form._fields else next(iter(form._fields))].errors = [error.message]
@@ -271,7 +274,7 @@ def payout_details():
             return redirect(url_for(".provider_payments"))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("payouts/payout_details.html", form=form, backend_name=backend_name,
-                           details=details, masked=payouts.masked_account_number(details)), status
+                           details=details, masked=payout_details_service.masked_account_number(details)), status
 
 
 @blueprint.route("/provider/payments")
@@ -281,10 +284,10 @@ def provider_payments():
     if provider is None:
         return redirect(url_for("providers.edit_profile"))
     backend_name = configured_backend()
-    details = payouts.payout_details_for(provider)
+    details = payout_details_service.payout_details_for(provider)
     return render_template(
         "payouts/provider_payments.html", provider=provider,
-        summary=payouts.provider_payments(provider),
+        summary=provider_payments_service.provider_payments(provider),
         problem=backends.backend_for(backend_name).missing_details(details),
         status_labels=payouts.RUN_STATUS_LABELS,
     )
@@ -296,7 +299,7 @@ def provider_payment(item_id: int):
     provider = get_provider_for_owner(current_user)
     if provider is None:
         abort(404)
-    item = payouts.provider_payment_line(provider, item_id)
+    item = provider_payments_service.provider_payment_line(provider, item_id)
     return render_template(
         "payouts/provider_payment.html", item=item, run=item.run,
         orders=payouts.item_orders(item), payer_name=payouts.payer_name(item.run),

@@ -43,8 +43,10 @@ _STRIPE_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]+$")
 # ---------------------------------------------------------------- payout details formats
 
 
-class PayoutDetailsInvalid(ValueError):
+class PayoutDetailsInvalid(DomainError, ValueError):
     """The text is not a valid sort code, account number, account name or account id."""
+
+    code = "invalid_payout_details"
 
 
 def normalise_sort_code(text: str) -> str:
