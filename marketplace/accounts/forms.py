@@ -45,3 +45,22 @@ class RegistrationForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Create a new password"),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=f"Use from {MIN_PASSWORD_LENGTH} to 200 characters"),
+        ],
+    )
+    confirm_password = PasswordField(
+        "Type the new password again",
+        validators=[DataRequired("Type the new password again"),
+                    EqualTo("new_password", message="The two passwords do not match")],
+    )

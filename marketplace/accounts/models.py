@@ -125,3 +125,23 @@ class ApiToken(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
     user: so.Mapped[User] = so.relationship()
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds only the session's random id; the row says
+    whether it is still live, so logging out, changing a password or "log out of every device"
+    ends a session on the server: a copied cookie stops working at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: SHA-256 of the random id kept in the cookie.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: The browser's own description of itself, shortened, so people can tell sessions apart.
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+
+    user: so.Mapped[User] = so.relationship()

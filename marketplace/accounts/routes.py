@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import services, sessions
 from marketplace.accounts.forms import LoginForm, RegistrationForm
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
@@ -20,7 +20,24 @@ login_manager.login_message_category = "error"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The signed-in person, only while their server-side session is live (see sessions)."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    row = sessions.live_session(user.id, session.get(sessions.SESSION_KEY)) if user else None
+    if row is None:
+        return None
+    sessions.touch(row)
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a server-side session for user and put its id in a fresh cookie session."""
+    session.clear()
+    session[sessions.SESSION_KEY] = sessions.start_session(user, request.user_agent.string)
+    db.session.commit()
+    login_user(user)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -60,7 +77,7 @@ def register():
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             db.session.commit()
-            login_user(user)
+            sign_in(user)
             flash("Your account is ready.", "success")
             if user.role == "provider":
                 return redirect(url_for("providers.edit_profile"))
@@ -87,7 +104,7 @@ def login():
                 "The email address or password is not right. Check them and try again."
             )
         else:
-            login_user(user)
+            sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("accounts/login.html", form=form), status
@@ -101,6 +118,9 @@ def _login_limit() -> str:
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
+    sessions.end_session(session.get(sessions.SESSION_KEY))
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("You have logged out.", "success")
     return redirect(url_for("pages.home"))

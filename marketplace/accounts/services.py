@@ -36,3 +36,20 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.is_active_account or not user.check_password(password):
         return None
     return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str,
+                    keep_session_token: str | None) -> int:
+    """Set a new password after checking the current one, and end every other session (a
+    stolen cookie or a forgotten browser stops working). Returns how many sessions ended."""
+    from marketplace.accounts import sessions
+
+    if not user.check_password(current_password or ""):
+        raise DomainError("Your current password is not right", field="current_password")
+    if current_password == new_password:
+        raise DomainError("Choose a new password that is different from the current one",
+                          field="new_password")
+    user.set_password(new_password)
+    ended = sessions.end_sessions(user, keep_token=keep_session_token)
+    db.session.flush()
+    return ended
