@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -10,6 +8,7 @@ from marketplace.accounts.forms import LoginForm, RegistrationForm
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter, login_manager
+from marketplace.security import safe_redirect_path
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -38,16 +37,6 @@ def sign_in(user: User) -> None:
     session[sessions.SESSION_KEY] = sessions.start_session(user, request.user_agent.string)
     db.session.commit()
     login_user(user)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere after login."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _home_for(user: User) -> str:
@@ -81,7 +70,7 @@ def register():
             flash("Your account is ready.", "success")
             if user.role == "provider":
                 return redirect(url_for("providers.edit_profile"))
-            return redirect(_safe_next(request.args.get("next")) or url_for("pages.home"))
+            return redirect(safe_redirect_path(request.args.get("next")) or url_for("pages.home"))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("accounts/register.html", form=form), status
 
@@ -105,7 +94,7 @@ def login():
             )
         else:
             sign_in(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+            return redirect(safe_redirect_path(request.args.get("next")) or _home_for(user))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("accounts/login.html", form=form), status
 

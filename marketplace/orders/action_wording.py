@@ -90,10 +90,3 @@ ACTIONS: dict[str, ActionWording] = {
         warning=True,
     ),
 }
-
-
-def safe_return_path(path: str | None) -> str | None:
-    """A page on this site to go back to after an action, or None (never another site)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return None
-    return path

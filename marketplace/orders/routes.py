@@ -26,6 +26,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.security import safe_redirect_path
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.orders import order_box, queries, services
 from marketplace.orders.checkout import budget_label, orderable_service, quote_order
@@ -36,7 +37,7 @@ from marketplace.orders.forms import (
     StateFilterForm,
 )
 from marketplace.orders.states import IllegalTransition
-from marketplace.orders.action_wording import ACTIONS, safe_return_path
+from marketplace.orders.action_wording import ACTIONS
 
 blueprint = Blueprint("orders", __name__)
 blueprint.add_app_template_global(order_box.spending_notices, "spending_notices")
@@ -196,7 +197,7 @@ def act(order_id: int, action: str):
                            problem=refused.message)
     db.session.commit()
     flash(wording.done_message.format(order_id=order.id), "success")
-    return redirect(safe_return_path(form.return_to.data)
+    return redirect(safe_redirect_path(form.return_to.data)
                     or url_for(".order_detail", order_id=order.id))
 
 

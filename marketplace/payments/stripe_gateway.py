@@ -292,3 +292,7 @@ def construct_webhook_event(payload: bytes, signature_header: str | None) -> dic
         raise InvalidWebhook("The webhook signature does not match.") from error
     except ValueError as error:
         raise InvalidWebhook("The webhook body is not valid JSON.") from error
+    except (AttributeError, TypeError, KeyError) as error:  # valid JSON, but not an event
+        log.warning("Refused a signed Stripe webhook that is not a proper event: %r", error)
+        raise InvalidWebhook("The webhook body is not a Stripe event.",
+                             code="malformed_event") from error

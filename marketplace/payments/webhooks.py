@@ -10,6 +10,9 @@ Invariants:
   the order and the other is a no-op; events may arrive before our own response or out of order.
 - An event about a payment we do not know is recorded and ignored (it may belong to another
   system sharing the Stripe account).
+- A signed body that is JSON but not a proper event (no id, type or data object; a payment
+  intent without an id; metadata that is not an object of strings) is refused with 400
+  ("malformed_event"), logged, and changes nothing: it is checked before anything is recorded.
 """
 from __future__ import annotations
 
@@ -66,10 +69,41 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
+def _malformed(reason: str) -> gateway.InvalidWebhook:
+    log.warning("Refused a signed Stripe webhook that is not a proper event: %s", reason)
+    return gateway.InvalidWebhook(f"The webhook body is not a proper Stripe event: {reason}.",
+                                  code="malformed_event")
+
+
+def _check_shape(event: Any) -> None:
+    """Refuse (before anything is recorded) an event our handlers could not read safely."""
+    if not isinstance(event, dict):
+        raise _malformed("it is not a JSON object")
+    for name in ("id", "type"):
+        if not isinstance(event.get(name), str) or not event[name]:
+            raise _malformed(f"'{name}' is missing or not text")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise _malformed("'data.object' is missing or not an object")
+    if event["type"].startswith("payment_intent."):
+        intent = data["object"]
+        if not isinstance(intent.get("id"), str) or not intent["id"]:
+            raise _malformed("the payment intent has no id")
+        metadata = intent.get("metadata")
+        if metadata is not None and (not isinstance(metadata, dict) or not all(
+                isinstance(value, str) for value in metadata.values())):
+            raise _malformed("'metadata' is not an object of text values")
+        error = intent.get("last_payment_error")
+        if error is not None and not isinstance(error, dict):
+            raise _malformed("'last_payment_error' is not an object")
+
+
 def handle_webhook(payload: bytes, signature_header: str | None) -> str:
     """Verify and process one delivery. Returns "processed", "duplicate" or "ignored".
-    Raises gateway.InvalidWebhook for a bad signature. Commits."""
+    Raises gateway.InvalidWebhook for a bad signature or a body that is not a proper event.
+    Commits."""
     event = gateway.construct_webhook_event(payload, signature_header)
+    _check_shape(event)
     event_id, event_type = event["id"], event["type"]
     if db.session.scalar(sa.select(WebhookEvent.id).where(WebhookEvent.stripe_event_id == event_id)):
         return "duplicate"

@@ -1,5 +1,6 @@
 """The managed-account organisation's staff area: approvals, refusals, the accounts it holds,
 its settings, and nothing of any other organisation."""
+import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
@@ -36,10 +37,12 @@ def test_staff_refuse_an_order_with_a_reason_the_holder_can_read(app, market):
     assert ledger.budget_balances(market.budget.id) == ledger.BudgetBalances(50_000, 0, 0, 50_000)
 
 
-def test_return_to_never_leaves_the_site(app, market):
+@pytest.mark.parametrize("target", ["//evil.example.org/", "/\t/evil.invalid/", "/\\evil.invalid",
+                                    "https://evil.invalid/", "/\n/evil.invalid"])
+def test_return_to_never_leaves_the_site(app, market, target):
     order = placed_order(market)
     approved = browser(app, market.staff).post(f"/orders/{order.id}/actions/approve",
-                                               data={"return_to": "//evil.example.org/"})
+                                               data={"return_to": target})
     assert approved.status_code == 302 and approved.location.endswith(f"/orders/{order.id}")
 
 

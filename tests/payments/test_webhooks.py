@@ -207,3 +207,36 @@ def test_checking_again_after_a_lost_answer_shows_the_decline_without_a_webhook(
     assert the_payment(market.order).status == "failed"
     assert order_state(market.order) == "awaiting_payment"
     assert ledger_kinds(market.order) == ["reserve"]
+
+
+def _malformed_variants(event: dict) -> list[tuple[str, object]]:
+    intent = event["data"]["object"]
+    without_data = {key: value for key, value in event.items() if key != "data"}
+    without_id = {**event, "data": {**event["data"], "object": {
+        key: value for key, value in intent.items() if key != "id"}}}
+    string_metadata = {**event, "data": {**event["data"], "object": {
+        **intent, "id": "pi_unknown", "metadata": "card_payment_id=1"}}}
+    return [("a list", []), ("an event without data", without_data),
+            ("a payment intent without an id", without_id),
+            ("metadata as a string", string_metadata), ("a number", 7)]
+
+
+def test_signed_json_that_is_not_a_proper_event_is_refused_and_changes_nothing(
+        client, auth, market, stripe_app, lost_confirm_answer, caplog):
+    auth.login(market.holder.email)
+    pay(client, market.order.id)
+    event = event_for(stripe_app.server, "payment_intent.succeeded",
+                      the_payment(market.order).stripe_payment_intent_id)
+    for label, body in _malformed_variants(event):
+        payload = event_payload(body)
+        response = client.post(WEBHOOK, data=payload, content_type="application/json",
+                               headers={"Stripe-Signature": sign_webhook(payload)})
+        assert response.status_code == 400, label
+        assert response.is_json, label
+        assert response.get_json()["error"]["code"] == "malformed_event", label
+    assert caplog.text.count("Refused a signed Stripe webhook that is not a proper event") == 5
+    assert order_state(market.order) == "awaiting_payment"
+    assert db.session.scalar(db.select(db.func.count(WebhookEvent.id))) == 0
+    # The real event still works afterwards.
+    assert deliver(client, event).status_code == 200
+    assert order_state(market.order) == "awaiting_provider"
