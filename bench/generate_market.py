@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--providers", type=int, default=None,
-                        help=f"default: {PROVIDERS_PER_SERVICE:.0%} of the services")
+                        # argparse %-formats help text, so the percent sign is doubled after formatting.
+                        help=f"default: {PROVIDERS_PER_SERVICE:.0%} of the services".replace("%", "%%"))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--database-url", default=None,
                         help="default: sqlite:///bench/data/market-<services>.db")

@@ -37,6 +37,8 @@ from marketplace.vocabulary import (
 
 #: Any seed gives a valid market; this one lands near the target shares (about 29% user-led,
 #: 59% micro-providers, every category and community language well represented).
+#: Kinds of service tried for a provider's next listing before a title is varied.
+TITLE_ATTEMPTS = 3
 DEMO_SEED = 20261159
 DEMO_PROVIDER_COUNT = 160
 DEMO_SERVICE_COUNT = 440
@@ -86,6 +88,8 @@ class _ProviderPlan:
     service_count: int = 1
     regulated: bool = False
     kinds_used: list[tuple[str, int]] = field(default_factory=list)
+    #: Titles already listed: a provider never lists two services with one title.
+    titles_used: set[str] = field(default_factory=set)
 
 
 class LongTail:
@@ -154,7 +158,9 @@ def generate_market(
     """A market of exactly `services` services spread over `providers` providers (each lists at
     least one; fewer providers if there are fewer services than providers)."""
     provider_count = max(1, min(providers, services))
-    plans = [make_provider(rng, number, today) for number in range(1, provider_count + 1)]
+    names_taken: set[str] = set()
+    plans = [make_provider(rng, number, today, names_taken)
+             for number in range(1, provider_count + 1)]
     cumulative = list(itertools.accumulate(
         SERVICE_LOAD_BY_TYPE[plan.fields["provider_type"]] for plan in plans
     ))
@@ -188,7 +194,10 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def make_provider(rng: random.Random, number: int, today: date) -> _ProviderPlan:
+def make_provider(rng: random.Random, number: int, today: date,
+                  names_taken: set[str] | None = None) -> _ProviderPlan:
+    """Provider number `number`; its name is not in names_taken (which it joins), so no two
+    providers in a market share a name."""
     provider_type = _weighted(rng, PROVIDER_TYPE_WEIGHTS)
     authority = _weighted(rng, words.AUTHORITY_WEIGHTS)
     place, district = rng.choice(words.NEIGHBOURHOODS[authority])
@@ -207,6 +216,11 @@ def make_provider(rng: random.Random, number: int, today: date) -> _ProviderPlan
     )
     names = kind["names"] if named_for_main_kind else words.PROVIDER_NAMES[provider_type]
     name = rng.choice(names).format(**context)
+    if names_taken is not None:
+        name = next(candidate for candidate in
+                    [name, f"{name} ({place})", *(f"{name} ({place} {n})" for n in range(2, 10**6))]
+                    if candidate not in names_taken)
+        names_taken.add(name)
     user_led = rng.random() < USER_LED_SHARE.get(provider_type, 0.0)
     staff = _staff_count(rng, provider_type)
     slug = _slug(name)
@@ -320,7 +334,11 @@ def make_service(rng: random.Random, plan: _ProviderPlan, *, position: int = 0,
                  long_tail: LongTail | None = None) -> dict:
     """The provider's service number `position` (0 is its main service)."""
     provider = plan.fields
-    category, kind = _choose_kind(rng, plan, position)
+    for _ in range(TITLE_ATTEMPTS):  # prefer a kind whose plain titles are not all taken
+        category, kind = _choose_kind(rng, plan, position)
+        if any("{" in title or _upper_first(title) not in plan.titles_used
+               for title in kind["titles"]):
+            break
 
     context = {"place": plan.place, "la": LOCAL_AUTHORITIES[plan.authority][0],
                "provider": provider["name"], "day": rng.choice(words.DAYS),
@@ -360,7 +378,7 @@ def make_service(rng: random.Random, plan: _ProviderPlan, *, position: int = 0,
     secondary = [c for c in kind["secondary"] if c != category]
     return {
         "provider_number": provider["number"],
-        "title": _upper_first(rng.choice(kind["titles"]).format(**context)),
+        "title": _distinct_title(rng, plan, kind, context),
         "description": description,
         "category": category,
         "secondary_categories": (rng.sample(secondary, k=1)
@@ -383,6 +401,21 @@ def make_service(rng: random.Random, plan: _ProviderPlan, *, position: int = 0,
         "rating_centi": None,
         "review_count": 0,
     }
+
+
+def _distinct_title(rng: random.Random, plan: _ProviderPlan, kind: dict, context: dict) -> str:
+    """A title from the kind that this provider has not used, varied by place or day if every
+    one of the kind's titles is taken."""
+    options = [_upper_first(title.format(**context)) for title in kind["titles"]]
+    fresh = [title for title in options if title not in plan.titles_used]
+    candidates = [rng.choice(fresh)] if fresh else [
+        rng.choice(options) + suffix
+        for suffix in (f" in {context['place']}", f" on {context['day']}s")
+    ]
+    candidates += [f"{options[0]} ({number})" for number in range(2, 100)]
+    title = next(title for title in candidates if title not in plan.titles_used)
+    plan.titles_used.add(title)
+    return title
 
 
 def _specialisms(rng: random.Random, plan: _ProviderPlan, kind: dict) -> list[str]:

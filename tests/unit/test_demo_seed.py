@@ -296,3 +296,13 @@ def test_demo_logins_see_their_part_of_the_money(runner, client):
     log_in("demo-holder@example.org")
     assert client.get(f"/people/{other.id}/orders").status_code == 404  # not theirs
 
+
+
+def test_no_provider_lists_two_services_with_one_title(runner):
+    assert _seed(runner).exit_code == 0
+    repeated = db.session.execute(
+        sa.select(Provider.name, Service.title, sa.func.count())
+        .join(Service, Service.provider_id == Provider.id)
+        .group_by(Provider.name, Service.title).having(sa.func.count() > 1)
+    ).all()
+    assert repeated == []
