@@ -100,15 +100,16 @@ def _live_run_exists(job: ScheduledJob, now: datetime) -> bool:
 
 
 def _insert_new_run(job: ScheduledJob, due_at: datetime, worker_id: str, now: datetime,
-                    settings: RunnerSettings) -> bool:
+                    settings: RunnerSettings) -> int | None:
+    """The new run's id, or None when another worker already has this due time."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     statement = insert(JobRun).values(
         job_name=job.name, due_at=due_at, status="running", attempts=1,
         lease_owner=worker_id, lease_expires_at=now + timedelta(seconds=settings.lease_seconds),
         started_at=now,
-    ).on_conflict_do_nothing(index_elements=["job_name", "due_at"])
-    return db.session.execute(statement).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["job_name", "due_at"]).returning(JobRun.id)
+    return db.session.execute(statement).scalar()
 
 
 def claim_run(job: ScheduledJob, worker_id: str, *, now: datetime,
@@ -119,11 +120,9 @@ def claim_run(job: ScheduledJob, worker_id: str, *, now: datetime,
         # One run of a job at a time: a run still under a live lease is left to its worker.
         if _live_run_exists(job, now):
             return None
-        due_at = job.schedule.latest_due(now)
-        if _insert_new_run(job, due_at, worker_id, now, settings):
-            db.session.commit()
-            return _load(job.name, due_at)
-        run_id = _take_over(job, worker_id, now, settings)
+        run_id = _insert_new_run(job, job.schedule.latest_due(now), worker_id, now, settings)
+        if run_id is None:
+            run_id = _take_over(job, worker_id, now, settings)
         db.session.commit()
         return db.session.get(JobRun, run_id) if run_id else None
     except Exception:
@@ -164,12 +163,6 @@ def _take_over(job: ScheduledJob, worker_id: str, now: datetime,
         log.warning("%s: taking over a run whose worker %s stopped", job.name,
                     candidate.lease_owner)
     return candidate.id
-
-
-def _load(job_name: str, due_at: datetime) -> JobRun:
-    return db.session.scalars(
-        sa.select(JobRun).where(JobRun.job_name == job_name, JobRun.due_at == due_at)
-    ).one()
 
 
 # ---------------------------------------------------------------- running

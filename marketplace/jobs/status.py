@@ -39,7 +39,8 @@ class JobStatus:
     description: str
     last_run: JobRun | None
     next_run_at: datetime
-    now: datetime
+    #: The next run is a due time nobody has run yet: it starts as soon as a worker is running.
+    overdue: bool
 
     @property
     def last_run_text(self) -> str:
@@ -63,7 +64,7 @@ class JobStatus:
 
     @property
     def next_run_text(self) -> str:
-        if self.next_run_at <= self.now:
+        if self.overdue:
             return f"As soon as a worker is running (due {london_text(self.next_run_at)})"
         return london_text(self.next_run_at)
 
@@ -80,11 +81,11 @@ def job_statuses(registry: Registry | None = None, now: datetime | None = None) 
         latest_due = job.schedule.latest_due(now)
         ran_latest = db.session.scalar(sa.select(sa.exists().where(
             JobRun.job_name == job.name, JobRun.due_at == latest_due)))
-        next_run = job.schedule.next_due(now) if ran_latest else latest_due
+        next_run, overdue = (job.schedule.next_due(now), False) if ran_latest else (latest_due, True)
         if last is not None and last.status == "retrying" and last.next_attempt_at is not None:
-            next_run = last.next_attempt_at
+            next_run, overdue = last.next_attempt_at, False
         statuses.append(JobStatus(job.name, job.schedule.describe(), job.description, last,
-                                  next_run, now))
+                                  next_run, overdue))
     return statuses
 
 

@@ -231,7 +231,7 @@ def _deliver_batch(messages: list[EmailMessage], owner: str, now: datetime,
 def retry_failed_email(email_id: int) -> EmailMessage:
     """An operator asks for a failed email to be tried again: it goes back to the queue with a
     fresh count of tries. Flushes; the caller commits."""
-    message = db.session.get(EmailMessage, email_id)
+    message = db.session.get(EmailMessage, email_id) if 0 < email_id < 2**63 else None
     if message is None:
         raise NotFound("We could not find that email.")
     if message.status != "failed":
