@@ -1,8 +1,8 @@
 """Delivering queued email, in the worker only (never inside a web request).
 
 Invariants:
-- A worker claims a batch with one conditional UPDATE that sets status "sending", a lease
-  (owner token, expiry) and attempts + 1, on rows that are due: "queued" past their backoff,
+- A worker claims a batch with a conditional UPDATE that sets status "sending", a lease
+  (owner token, expiry) and attempts + 1, only on rows still due: "queued" past their backoff,
   or "sending" whose lease has expired. So two workers never hold the same message at once,
   and a message is never sent twice within a lease. Each batch has its own owner token, so a
   worker only ever sends what that one claim gave it.
@@ -11,7 +11,7 @@ Invariants:
   gets it again with the same Message-ID and can drop it. A message whose workers stopped
   mid-send MAIL_MAX_ATTEMPTS times is marked failed rather than retried for ever.
 - After a failed try a message goes back to "queued" with next_attempt_at after an exponential
-  backoff (MAIL_RETRY_SECONDS, doubling, at most MAIL_RETRY_MAX_SECONDS), or to "failed" once
+  backoff counted from the start of that try (MAIL_RETRY_SECONDS, doubling, at most MAIL_RETRY_MAX_SECONDS), or to "failed" once
   it has had MAIL_MAX_ATTEMPTS tries, or at once when the server refused it for good.
 - Every status change after the claim matches the lease owner, so a worker that lost its lease
   changes nothing.
@@ -120,14 +120,20 @@ def _claim_batch(owner: str, now: datetime, settings: DeliverySettings) -> list[
                        EmailMessage.next_attempt_at <= now)),
         abandoned,
     )
-    batch = (
+    # Pick the batch first (on PostgreSQL locking its rows, skipping any another worker is
+    # claiming), then claim only rows still due: one UPDATE with `IN (SELECT ... LIMIT)` can
+    # run its subquery more than once on PostgreSQL and claim far more than a batch.
+    picked = db.session.scalars(
         sa.select(EmailMessage.id).where(due).order_by(EmailMessage.id)
         .limit(settings.batch_size).with_for_update(skip_locked=True)
-    )
+    ).all()
+    if not picked:
+        db.session.commit()
+        return []
     db.session.execute(
         sa.update(EmailMessage)
-        # `due` again: a row another worker claimed meanwhile no longer matches.
-        .where(EmailMessage.id.in_(batch.scalar_subquery()), due)
+        # `due` again: on SQLite another worker may have claimed a row since it was picked.
+        .where(EmailMessage.id.in_(picked), due)
         .values(status="sending", lease_owner=owner,
                 lease_expires_at=now + timedelta(seconds=settings.lease_seconds),
                 attempts=EmailMessage.attempts + 1, last_attempt_at=now)
@@ -218,7 +224,7 @@ def _deliver_batch(messages: list[EmailMessage], owner: str, now: datetime,
                 # The server is unreachable: this try fails for the rest of the batch too.
                 rest = pending[index:] if failure.connection else [message]
                 for item in rest:
-                    _failed_try(item, owner, failure, max(now, utcnow()), settings, report)
+                    _failed_try(item, owner, failure, now, settings, report)
                 if failure.connection:
                     log.warning("Mail server unreachable; %s email(s) wait: %s", len(rest),
                                 failure.text)

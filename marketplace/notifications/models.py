@@ -33,7 +33,7 @@ def new_message_id() -> str:
     if has_app_context():
         sender = parseaddr(current_app.config.get("MAIL_FROM", ""))[1]
         domain = sender.rpartition("@")[2] or domain
-    return make_msgid(idstring="pathways", domain=domain)
+    return make_msgid(domain=domain)
 
 
 #: queued: waiting (or waiting again after a failed try); sending: a worker holds the lease and

@@ -10,13 +10,17 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from datetime import date, timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace.budgets import services as budget_services
 from marketplace.extensions import db
+from marketplace.ledger import services as ledger
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,12 +62,12 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
     @property
     def message_ids(self) -> list[str]:
-        return [message["Message-ID"] for message in self.messages]
+        return [str(message["Message-ID"]).strip() for message in self.messages]
 
 
 @dataclass
@@ -152,6 +156,24 @@ def workers(migrated_database, tmp_path):
     for process in workers.processes:
         if process.poll() is None:
             workers.kill(process)
+
+
+@pytest.fixture
+def due_instalments(app):
+    """A direct-payment budget started 8 weeks ago, paid 4-weekly: two instalments are due."""
+    commissioner = make_user("commissioner")
+    holder = make_user("holder")
+    stream = budget_services.create_funding_stream(name="Adult social care", kind="social_care")
+    start = date.today() - timedelta(weeks=8)
+    allocation = budget_services.allocate_budget(
+        holder=holder, stream=stream, total_pence=120_000, period_start=start,
+        period_end=start + timedelta(weeks=12), instalment_every_weeks=4, route="direct",
+        allocated_by=commissioner, today=start,
+    )
+    db.session.commit()
+    budget = allocation.budgets[0]
+    assert ledger.budget_balances(budget.id).allocated_pence == 40_000  # two more are due
+    return budget
 
 
 def job_runs(name: str):

@@ -4,37 +4,16 @@ and the instalments are paid in once, whether the killed worker had committed it
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
 
 import pytest
 
-from marketplace.budgets import services as budget_services
-from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from tests.factories import make_user
 from tests.jobs.conftest import job_runs, wait_for
-
-
-@pytest.fixture
-def budget(app):
-    commissioner = make_user("commissioner")
-    holder = make_user("holder")
-    stream = budget_services.create_funding_stream(name="Adult social care", kind="social_care")
-    start = date.today() - timedelta(weeks=8)
-    allocation = budget_services.allocate_budget(
-        holder=holder, stream=stream, total_pence=120_000, period_start=start,
-        period_end=start + timedelta(weeks=12), instalment_every_weeks=4, route="direct",
-        allocated_by=commissioner, today=start,
-    )
-    db.session.commit()
-    budget = allocation.budgets[0]
-    assert ledger.budget_balances(budget.id).allocated_pence == 40_000  # two more are due
-    return budget
 
 
 @pytest.mark.parametrize("hang", ["after-commit", "before-commit"])
 def test_a_killed_worker_s_job_is_taken_over_and_pays_each_instalment_once(
-        app, workers, budget, tmp_path, hang):
+        app, workers, due_instalments, tmp_path, hang):
     marker = tmp_path / "job-started"
     lease = {"JOB_LEASE_SECONDS": "2"}
     first = workers.start("first", "hanging-instalments", TEST_HANG=hang,
@@ -59,6 +38,6 @@ def test_a_killed_worker_s_job_is_taken_over_and_pays_each_instalment_once(
     # with the killed worker's transaction, and the second worker paid both.
     assert run.result == ("Paid in 0 instalments." if hang == "after-commit"
                           else "Paid in 2 instalments.")
-    assert ledger.budget_balances(budget.id).allocated_pence == 120_000
+    assert ledger.budget_balances(due_instalments.id).allocated_pence == 120_000
     assert ledger.unbalanced_transactions() == [] and ledger.drifted_accounts() == []
     assert "taking over a run whose worker" in second.log_path.read_text()
