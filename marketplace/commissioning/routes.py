@@ -287,13 +287,17 @@ def allocation_detail(allocation_id: int):
 # --- the worker's jobs and email ---------------------------------------------------------------
 
 
+FAILED_EMAILS_SHOWN = 50
+
+
 @blueprint.route("/operations")
 @commissioner_only
 def operations():
     return render_template(
         "commissioning/operations.html", jobs=job_status.job_statuses(),
         failed_runs=job_status.failed_runs(), emails=job_status.email_counts(),
-        failed_emails=job_status.failed_emails(), london_text=job_status.london_text,
+        failed_emails=job_status.failed_emails(FAILED_EMAILS_SHOWN),
+        failed_email_limit=FAILED_EMAILS_SHOWN, london_text=job_status.london_text,
     )
 
 
