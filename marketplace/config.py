@@ -106,6 +106,8 @@ class Config:
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
     JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "60"))
     JOB_RETRY_MAX_SECONDS = float(os.environ.get("JOB_RETRY_MAX_SECONDS", "3600"))
+    #: Finished job runs older than this are deleted by the daily prune-job-runs job.
+    JOB_RUN_RETENTION_DAYS = int(os.environ.get("JOB_RUN_RETENTION_DAYS", "90"))
 
 
 class TestConfig(Config):

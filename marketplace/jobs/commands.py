@@ -20,7 +20,10 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
     """Run scheduled jobs, deliver queued email and keep this node's tasks going, until
     stopped with Ctrl-C or SIGTERM. Run one or more on every node."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s")
+        logging.basicConfig(
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
+        )
     worker = Worker(current_app._get_current_object(), catalogue.load(),
                     poll_seconds=poll_seconds)
     if once:

@@ -81,7 +81,10 @@ def job_statuses(registry: Registry | None = None, now: datetime | None = None) 
         latest_due = job.schedule.latest_due(now)
         ran_latest = db.session.scalar(sa.select(sa.exists().where(
             JobRun.job_name == job.name, JobRun.due_at == latest_due)))
-        next_run, overdue = (job.schedule.next_due(now), False) if ran_latest else (latest_due, True)
+        if ran_latest:
+            next_run, overdue = job.schedule.next_due(now), False
+        else:
+            next_run, overdue = latest_due, True
         if last is not None and last.status == "retrying" and last.next_attempt_at is not None:
             next_run, overdue = last.next_attempt_at, False
         statuses.append(JobStatus(job.name, job.schedule.describe(), job.description, last,

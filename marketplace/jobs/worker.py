@@ -2,10 +2,10 @@
 scheduled jobs that are due, and delivers queued email.
 
 SIGTERM or SIGINT lets the step in progress finish (a job commits or rolls back, an email is
-marked sent), then the worker exits; a second signal stops it at once. A worker that is killed
-outright leaves nothing stuck: its job and email leases run out and another worker takes them.
-Each step is guarded on its own, so a failing step (the database busy for a moment, a node
-task raising) is logged and the others still run.
+marked sent), then the worker exits; the same signal a second time stops it at once. A worker
+killed outright leaves nothing stuck: its job and email leases run out and another worker
+takes them. Each step is guarded on its own, so a failing step (the database busy for a
+moment, a node task raising) is logged and the others still run.
 """
 from __future__ import annotations
 
@@ -44,12 +44,17 @@ class Worker:
         )
         self.worker_id = worker_id or new_worker_id()
         self._stopping = threading.Event()
+        #: Ctrl-C in `make run` sends SIGINT and then the recipe's SIGTERM: still a graceful
+        #: stop. Only the same signal again (Ctrl-C pressed twice) stops at once.
+        self._signals_seen: set[int] = set()
         self._node_task_last_run: dict[str, float] = {}
 
-    def stop(self, *_signal_args) -> None:
-        if self._stopping.is_set():
-            raise SystemExit(1)  # second signal: stop now; leases cover what was in progress
-        log.info("Worker %s stopping after the current step", self.worker_id)
+    def stop(self, signum: int = signal.SIGTERM, _frame=None) -> None:
+        if signum in self._signals_seen:
+            raise SystemExit(1)  # the same signal twice: stop now; leases cover the rest
+        self._signals_seen.add(signum)
+        if not self._stopping.is_set():
+            log.info("Worker %s stopping after the current step", self.worker_id)
         self._stopping.set()
 
     def run_once(self) -> None:

@@ -11,8 +11,9 @@ Invariants:
   gets it again with the same Message-ID and can drop it. A message whose workers stopped
   mid-send MAIL_MAX_ATTEMPTS times is marked failed rather than retried for ever.
 - After a failed try a message goes back to "queued" with next_attempt_at after an exponential
-  backoff counted from the start of that try (MAIL_RETRY_SECONDS, doubling, at most MAIL_RETRY_MAX_SECONDS), or to "failed" once
-  it has had MAIL_MAX_ATTEMPTS tries, or at once when the server refused it for good.
+  backoff counted from the start of that try (MAIL_RETRY_SECONDS, doubling, at most
+  MAIL_RETRY_MAX_SECONDS), or to "failed" once it has had MAIL_MAX_ATTEMPTS tries, or at once
+  when the server refused it for good.
 - Every status change after the claim matches the lease owner, so a worker that lost its lease
   changes nothing.
 """

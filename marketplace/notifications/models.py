@@ -48,7 +48,9 @@ class EmailMessage(db.Model):
     inside a web request (marketplace/notifications/delivery.py)."""
 
     __tablename__ = "email_messages"
-    __table_args__ = (sa.Index("ix_email_messages_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_email_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(BigIntegerKey, primary_key=True, autoincrement=True)
     to_address: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
@@ -59,7 +61,9 @@ class EmailMessage(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued")
     sent_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
     #: The Message-ID header, the same on every try.
-    message_id: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True, default=new_message_id)
+    message_id: so.Mapped[str] = so.mapped_column(
+        sa.String(255), unique=True, default=new_message_id
+    )
     #: How many times a worker has tried to send it.
     attempts: so.Mapped[int] = so.mapped_column(sa.Integer, default=0)
     #: Not tried again before this time (exponential backoff); None means at once.

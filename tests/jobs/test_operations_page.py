@@ -32,7 +32,7 @@ def failed_email(app, mail_server):
 
 @pytest.fixture
 def failed_job(app, monkeypatch):
-    """pay-instalments failed for good; auto-confirm-orders succeeded."""
+    """pay-instalments failed for good; the other jobs succeeded."""
     def broken(today):
         raise RuntimeError("The funding account is missing")
 
@@ -40,7 +40,8 @@ def failed_job(app, monkeypatch):
     outcomes = run_due_jobs("worker-1", catalogue.load(),
                             settings=RunnerSettings(max_attempts=1))
     assert {o.job: o.status for o in outcomes} == {"pay-instalments": "failed",
-                                                    "auto-confirm-orders": "succeeded"}
+                                                    "auto-confirm-orders": "succeeded",
+                                                    "prune-job-runs": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):

@@ -166,3 +166,22 @@ def test_a_job_without_a_docstring_saying_why_twice_is_harmless_is_refused():
     registry = Registry()
     with pytest.raises(ValueError, match="docstring"):
         registry.add_job("careless", EVERY, lambda context: "Done.")
+
+
+def test_finished_runs_older_than_the_retention_are_pruned_daily(app, t0):
+    from marketplace.jobs import catalogue
+
+    old = utcnow() - timedelta(days=91)
+    for name, due_at, state in [("old-done", old, "succeeded"), ("old-failed", old, "failed"),
+                                ("old-retrying", old, "retrying"),
+                                ("recent", utcnow() - timedelta(days=89), "succeeded")]:
+        db.session.add(JobRun(job_name=name, due_at=due_at, status=state, attempts=1,
+                              lease_owner="w", lease_expires_at=due_at, started_at=due_at))
+    db.session.commit()
+    prune = Registry()
+    prune.jobs["prune-job-runs"] = catalogue.load().jobs["prune-job-runs"]
+    [outcome] = run_due_jobs("worker-1", prune, now=t0, settings=SETTINGS)
+    assert outcome.message == "Deleted 2 old job run records."
+    db.session.expire_all()
+    assert sorted(db.session.scalars(sa.select(JobRun.job_name))) == [
+        "old-retrying", "prune-job-runs", "recent"]
