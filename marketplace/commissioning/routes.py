@@ -287,18 +287,11 @@ def allocation_detail(allocation_id: int):
 # --- the worker's jobs and email ---------------------------------------------------------------
 
 
-FAILED_EMAILS_SHOWN = 50
-
-
 @blueprint.route("/operations")
 @commissioner_only
 def operations():
-    return render_template(
-        "commissioning/operations.html", jobs=job_status.job_statuses(),
-        failed_runs=job_status.failed_runs(), emails=job_status.email_counts(),
-        failed_emails=job_status.failed_emails(FAILED_EMAILS_SHOWN),
-        failed_email_limit=FAILED_EMAILS_SHOWN, london_text=job_status.london_text,
-    )
+    return render_template("commissioning/operations.html", report=job_status.operations_report(),
+                           london_text=job_status.london_text)
 
 
 @blueprint.route("/operations/emails/<int:email_id>/retry", methods=["POST"])

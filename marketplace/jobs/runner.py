@@ -1,9 +1,9 @@
 """Running scheduled jobs once per due time, across any number of workers and nodes.
 
 How a run is claimed, on PostgreSQL and on SQLite alike:
-1. Each pass, for each job, a worker computes the job's latest due time and inserts a job_runs
-   row for it with INSERT ... ON CONFLICT DO NOTHING. The unique (job_name, due_at) means one
-   worker's insert wins; the others insert nothing and move on.
+1. Each pass, for each job, a worker computes the job's latest due time and, unless a run for
+   it exists, inserts a job_runs row for it with INSERT ... ON CONFLICT DO NOTHING. The unique
+   (job_name, due_at) means one worker's insert wins; the others insert nothing and move on.
 2. Otherwise it looks for a run of that job to take again: one that failed and whose backoff
    has passed ("retrying"), or one still "running" whose lease has expired (its worker
    crashed or was killed). It takes it with a conditional UPDATE on the status and attempt it
@@ -99,6 +99,11 @@ def _live_run_exists(job: ScheduledJob, now: datetime) -> bool:
     )))
 
 
+def _run_exists(job: ScheduledJob, due_at: datetime) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(
+        JobRun.job_name == job.name, JobRun.due_at == due_at)))
+
+
 def _insert_new_run(job: ScheduledJob, due_at: datetime, worker_id: str, now: datetime,
                     settings: RunnerSettings) -> int | None:
     """The new run's id, or None when another worker already has this due time."""
@@ -120,7 +125,11 @@ def claim_run(job: ScheduledJob, worker_id: str, *, now: datetime,
         # One run of a job at a time: a run still under a live lease is left to its worker.
         if _live_run_exists(job, now):
             return None
-        run_id = _insert_new_run(job, job.schedule.latest_due(now), worker_id, now, settings)
+        due_at = job.schedule.latest_due(now)
+        # Most passes find the due time already run: a read then, so that on SQLite a quiet
+        # worker does not take the write lock every few seconds.
+        run_id = None if _run_exists(job, due_at) else _insert_new_run(
+            job, due_at, worker_id, now, settings)
         if run_id is None:
             run_id = _take_over(job, worker_id, now, settings)
         db.session.commit()

@@ -109,6 +109,22 @@ def email_counts() -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class OperationsReport:
+    """Everything the commissioners' operations page shows."""
+
+    jobs: list[JobStatus]
+    failed_runs: list[JobRun]
+    emails: dict[str, int]
+    failed_emails: list[EmailMessage]
+    failed_email_limit: int
+
+
+def operations_report(failed_email_limit: int = 50) -> OperationsReport:
+    return OperationsReport(job_statuses(), failed_runs(), email_counts(),
+                            failed_emails(failed_email_limit), failed_email_limit)
+
+
 def failed_emails(limit: int = 50) -> list[EmailMessage]:
     return list(db.session.scalars(
         sa.select(EmailMessage).where(EmailMessage.status == "failed")

@@ -108,13 +108,16 @@ def _expired(now: datetime):
 def _claim_batch(owner: str, now: datetime, settings: DeliverySettings) -> list[EmailMessage]:
     abandoned = sa.and_(EmailMessage.status == "sending", _expired(now))
     # Workers stopped mid-send too often: give up rather than risk a message that kills them.
-    db.session.execute(
-        sa.update(EmailMessage)
-        .where(abandoned, EmailMessage.attempts >= settings.max_attempts)
-        .values(status="failed", lease_owner=None, lease_expires_at=None,
-                last_error="Sending stopped part-way too many times (the worker was stopped).")
-        .execution_options(synchronize_session=False)
-    )
+    # (Looked for first, so a quiet pass only reads: on SQLite every write locks the database.)
+    given_up = sa.and_(abandoned, EmailMessage.attempts >= settings.max_attempts)
+    if db.session.scalar(sa.select(sa.exists().where(given_up))):
+        db.session.execute(
+            sa.update(EmailMessage).where(given_up)
+            .values(status="failed", lease_owner=None, lease_expires_at=None,
+                    last_error="Sending stopped part-way too many times (the worker was "
+                               "stopped).")
+            .execution_options(synchronize_session=False)
+        )
     due = sa.or_(
         sa.and_(EmailMessage.status == "queued",
                 sa.or_(EmailMessage.next_attempt_at.is_(None),

@@ -121,7 +121,6 @@ class Workers:
             "SEARCH_INDEX_DIR": str(self.tmp_path / f"index-{name}"),
             "TEST_WORKER_JOBS": jobs,
             "WORKER_POLL_SECONDS": "0.2",
-            "PYTHONWARNINGS": "error",
         })
         env.update(settings)
         with open(self.tmp_path / f"worker-{name}.log", "wb") as log:

@@ -41,3 +41,16 @@ def test_a_killed_worker_s_job_is_taken_over_and_pays_each_instalment_once(
     assert ledger.budget_balances(due_instalments.id).allocated_pence == 120_000
     assert ledger.unbalanced_transactions() == [] and ledger.drifted_accounts() == []
     assert "taking over a run whose worker" in second.log_path.read_text()
+
+
+def test_sigterm_mid_job_lets_the_job_finish_then_the_worker_exits(
+        app, workers, due_instalments, tmp_path):
+    marker = tmp_path / "job-started"
+    worker = workers.start("only", "hanging-instalments", TEST_HANG="before-commit",
+                           TEST_HANG_SECONDS="3", TEST_MARKER=str(marker))
+    wait_for(marker.exists, timeout=60, what="the worker to start the job")
+    assert workers.stop(worker) == 0, workers.logs()
+    [run] = job_runs("hanging-instalments")
+    assert (run.status, run.attempts, run.result) == ("succeeded", 1, "Paid in 2 instalments.")
+    assert ledger.budget_balances(due_instalments.id).allocated_pence == 120_000
+    assert "stopping after the current step" in worker.log_path.read_text()

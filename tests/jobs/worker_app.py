@@ -5,8 +5,8 @@ module imports it), so the test jobs never reach the test run's own registry.
 - test-tick (every second): tells TEST_TICK_USER "Tick for <due time>", so a due time run twice
   would show as two notifications.
 - hanging-instalments (daily): the real pay-instalments work, then, when TEST_HANG is set, it
-  touches TEST_MARKER and waits to be killed: after committing its work (TEST_HANG=after-commit)
-  or with it only flushed (TEST_HANG=before-commit).
+  touches TEST_MARKER and waits TEST_HANG_SECONDS (60) to be killed: after committing its work
+  (TEST_HANG=after-commit) or with it only flushed (TEST_HANG=before-commit).
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def hanging_instalments(context: JobContext) -> str:
         else:
             db.session.flush()
         Path(os.environ["TEST_MARKER"]).write_text(context.worker_id)
-        time.sleep(60)
+        time.sleep(float(os.environ.get("TEST_HANG_SECONDS", "60")))
     return f"Paid in {paid} instalment{'' if paid == 1 else 's'}."
 
 
