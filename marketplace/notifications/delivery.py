@@ -95,9 +95,9 @@ def deliver_due_emails(worker_id: str = "one-off", *, now: datetime | None = Non
         claimed = _claim_batch(owner, pass_time, settings)
         if not claimed:
             break
-        _deliver_batch(claimed, owner, pass_time, settings, report)
-        if should_stop():
-            break
+        reached_server = _deliver_batch(claimed, owner, pass_time, settings, report)
+        if not reached_server or should_stop():
+            break  # the mail server is down: the rest wait for the next pass
     return report
 
 
@@ -127,8 +127,11 @@ def _claim_batch(owner: str, now: datetime, settings: DeliverySettings) -> list[
     # Pick the batch first (on PostgreSQL locking its rows, skipping any another worker is
     # claiming), then claim only rows still due: one UPDATE with `IN (SELECT ... LIMIT)` can
     # run its subquery more than once on PostgreSQL and claim far more than a batch.
+    # Oldest due first: a message never tried is due since it was queued, so messages that keep
+    # failing and coming due again cannot starve the ones behind them.
+    due_since = sa.func.coalesce(EmailMessage.next_attempt_at, EmailMessage.created_at)
     picked = db.session.scalars(
-        sa.select(EmailMessage.id).where(due).order_by(EmailMessage.id)
+        sa.select(EmailMessage.id).where(due).order_by(due_since, EmailMessage.id)
         .limit(settings.batch_size).with_for_update(skip_locked=True)
     ).all()
     if not picked:
@@ -207,12 +210,13 @@ def _renew_if_short(message_id: int, owner: str, expires: datetime,
 
 
 def _deliver_batch(messages: list[EmailMessage], owner: str, now: datetime,
-                   settings: DeliverySettings, report: DeliveryReport) -> None:
+                   settings: DeliverySettings, report: DeliveryReport) -> bool:
+    """Sends the claimed batch; False when the mail server could not be reached."""
     if settings.backend != "smtp":
         for message in messages:
             if _finish(message.id, owner, status="captured", sent_at=now, last_error=None):
                 report.captured += 1
-        return
+        return True
     expires = now + timedelta(seconds=settings.lease_seconds)
     pending = [_Claimed(m.id, m.attempts, m.to_address, m.subject, m.body, m.message_id)
                for m in messages]
@@ -232,10 +236,11 @@ def _deliver_batch(messages: list[EmailMessage], owner: str, now: datetime,
                 if failure.connection:
                     log.warning("Mail server unreachable; %s email(s) wait: %s", len(rest),
                                 failure.text)
-                    return
+                    return False
                 continue
             if _finish(message.id, owner, status="sent", sent_at=utcnow(), last_error=None):
                 report.sent += 1
+    return True
 
 
 def retry_failed_email(email_id: int) -> EmailMessage:

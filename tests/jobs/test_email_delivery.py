@@ -103,6 +103,18 @@ def test_smtp_down_then_up_delivers_each_message_once_after_the_backoff(app, smt
     assert sorted(smtp.handler.message_ids) == sorted(ids) and len(set(ids)) == 3
 
 
+def test_while_the_server_is_down_each_message_is_tried_before_any_is_tried_again(app, smtp):
+    queued(3)
+    app.config["MAIL_BATCH_SIZE"] = 2
+    now = utcnow()
+    # Server down: one batch a pass, then the worker waits for its next pass.
+    assert deliver_due_emails("worker-1", now=now).retrying == 2
+    assert states() == [("queued", 1), ("queued", 1), ("queued", 0)]
+    later = now + timedelta(seconds=RETRY)
+    assert deliver_due_emails("worker-1", now=later).retrying == 2
+    assert states() == [("queued", 2), ("queued", 1), ("queued", 1)]
+
+
 def test_a_message_that_keeps_failing_is_marked_failed_after_the_limit(app, smtp):
     queued(1)
     now = utcnow()
