@@ -18,13 +18,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The local Stripe-compatible server runs beside the app on loopback and stops with it.
+# The local Stripe-compatible server and the worker (scheduled jobs, email) run beside the
+# app and stop with it.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask reindex
 	SITE_URL=http://$(HOST):$(PORT) $(BIN)/flask localstripe & LS=$$!; \
-	trap "kill $$LS 2>/dev/null" EXIT INT TERM; \
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/flask worker & WK=$$!; \
+	trap "kill $$LS $$WK 2>/dev/null" EXIT INT TERM; \
 	SITE_URL=http://$(HOST):$(PORT) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 localstripe: install

@@ -64,9 +64,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
 
-    from marketplace import notifications
     from marketplace.search import index
 
     index.init_app(app)
-    notifications.init_app(app)
     return app

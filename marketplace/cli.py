@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from marketplace.accounts.commands import create_commissioner_command
     from marketplace.commissioning.commands import pay_instalments_command
     from marketplace.demo.commands import seed_demo_command
+    from marketplace.jobs.commands import jobs_command, worker_command
     from marketplace.orders.commands import auto_confirm_command
     from marketplace.payments.commands import localstripe_command, reconcile_command
     from marketplace.search.commands import reindex_command
@@ -19,3 +20,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reconcile_command)
     app.cli.add_command(auto_confirm_command)
     app.cli.add_command(localstripe_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_command)

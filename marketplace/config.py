@@ -86,6 +86,28 @@ class Config:
     SMTP_PORT = os.environ.get("SMTP_PORT", "587")
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    #: "starttls" (default), "ssl", or "none" for a relay on the same machine.
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
+
+    # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
+    #: Tries before an email is marked failed; the wait after a failed try starts at
+    #: MAIL_RETRY_SECONDS and doubles, up to MAIL_RETRY_MAX_SECONDS.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+    #: How long a worker holds a batch of emails before another may take them again.
+    MAIL_LEASE_SECONDS = float(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "20"))
+    #: A job run's lease (renewed while it runs); tries before a run is marked failed; the
+    #: wait after a failed try starts at JOB_RETRY_SECONDS and doubles up to the maximum.
+    JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "300"))
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+    JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "60"))
+    JOB_RETRY_MAX_SECONDS = float(os.environ.get("JOB_RETRY_MAX_SECONDS", "3600"))
+    #: Finished job runs older than this are deleted by the daily prune-job-runs job.
+    JOB_RUN_RETENTION_DAYS = int(os.environ.get("JOB_RUN_RETENTION_DAYS", "90"))
 
 
 class TestConfig(Config):

@@ -15,6 +15,7 @@ from marketplace.budgets.models import (  # noqa: F401
 )
 from marketplace.ledger.models import LedgerAccount, LedgerLine, LedgerTransaction  # noqa: F401
 from marketplace.notifications.models import EmailMessage, Notification  # noqa: F401
+from marketplace.jobs.models import JobRun  # noqa: F401
 from marketplace.orders.models import Order, OrderEvent  # noqa: F401
 from marketplace.payments.models import CardPayment, CardRefund, WebhookEvent  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from marketplace.accounts.permissions import role_required
 from marketplace.budgets import services as budget_services
@@ -24,6 +25,8 @@ from marketplace.commissioning.forms import (
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.jobs import status as job_status
+from marketplace.notifications import delivery
 
 blueprint = Blueprint("commissioning", __name__, url_prefix="/commissioning")
 commissioner_only = role_required("commissioner")
@@ -279,3 +282,33 @@ def allocation_detail(allocation_id: int):
         schedules=services.allocation_schedules(allocation),
         today=date.today(),
     )
+
+
+# --- the worker's jobs and email ---------------------------------------------------------------
+
+
+@blueprint.route("/operations")
+@commissioner_only
+def operations():
+    return render_template("commissioning/operations.html", report=job_status.operations_report(),
+                           london_text=job_status.london_text)
+
+
+@blueprint.route("/operations/emails/<int:email_id>/retry", methods=["POST"])
+@commissioner_only
+def retry_email(email_id: int):
+    if not FlaskForm().validate_on_submit():
+        flash("This form has expired. Please try again.", "error")
+        return redirect(url_for(".operations"))
+    try:
+        message = delivery.retry_failed_email(email_id)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for(".operations"))
+    db.session.commit()
+    flash(f"The email “{message.subject}” to {message.to_address} will be tried again "
+          "shortly.", "success")
+    return redirect(url_for(".operations"))

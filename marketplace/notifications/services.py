@@ -1,18 +1,16 @@
 """Telling people what happened: an in-app notification plus an email, queued in the same
-transaction as the change they report. Emails leave the machine only when MAIL_BACKEND is
-"smtp"; in development and tests they are captured (kept in the table, marked "captured").
+transaction as the change they report, so nobody is told about something that was rolled back.
+The worker delivers queued email (delivery.py), never a web request. Emails leave the machine
+only when MAIL_BACKEND is "smtp"; in development and tests they are captured (kept in the
+table, marked "captured").
 """
 from __future__ import annotations
-
-import smtplib
-from email.message import EmailMessage as MimeMessage
 
 import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.times import utcnow
 from marketplace.notifications.models import EmailMessage, Notification
 
 
@@ -42,51 +40,3 @@ def unread_count(user: User) -> int:
         .select_from(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
-
-
-def deliver_queued_emails(limit: int = 100) -> int:
-    """Send (or capture) queued emails. Called after commit; safe to call from any worker."""
-    backend = current_app.config.get("MAIL_BACKEND", "capture")
-    queued = db.session.scalars(
-        sa.select(EmailMessage).where(EmailMessage.status == "queued").order_by(EmailMessage.id).limit(limit)
-    ).all()
-    delivered = 0
-    for message in queued:
-        # Claim the message first, so two workers never both send it.
-        claimed = db.session.execute(
-            sa.update(EmailMessage)
-            .where(EmailMessage.id == message.id, EmailMessage.status == "queued")
-            .values(status="sending"),
-            execution_options={"synchronize_session": False},
-        ).rowcount
-        db.session.commit()
-        if claimed != 1:
-            continue
-        if backend == "smtp":
-            try:
-                _send_smtp(message)
-            except OSError:
-                message.status = "queued"  # try again after the next request
-                db.session.commit()
-                raise
-            message.status = "sent"
-        else:
-            message.status = "captured"
-        message.sent_at = utcnow()
-        db.session.commit()
-        delivered += 1
-    return delivered
-
-
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    mime = MimeMessage()
-    mime["From"] = config["MAIL_FROM"]
-    mime["To"] = message.to_address
-    mime["Subject"] = message.subject
-    mime.set_content(message.body)
-    with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT", 587)), timeout=10) as smtp:
-        smtp.starttls()
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        smtp.send_message(mime)

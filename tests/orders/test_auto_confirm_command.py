@@ -11,6 +11,7 @@ from marketplace.notifications.models import EmailMessage
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.services import OrderRequest
+from tests.mail import count_with_status, deliver_emails
 
 
 def delivered_order(market, quantity=1):
@@ -37,11 +38,13 @@ def test_the_command_confirms_only_orders_past_their_waiting_time(app, market, r
     assert db.session.get(Order, due.id).state == "confirmed"
     assert db.session.get(Order, not_yet.id).state == "delivered"
     assert ledger.budget_balances(market.budget.id).spent_pence == 5_000
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(EmailMessage)
-                             .where(EmailMessage.status == "queued")) == 0
-    assert db.session.scalar(sa.select(EmailMessage).where(
+    told = db.session.scalar(sa.select(EmailMessage).where(
         EmailMessage.to_address == market.sam.email,
         EmailMessage.subject == f"Order {due.id} was confirmed automatically"))
+    assert told.status == "queued"  # the worker sends it
+    deliver_emails()
+    assert db.session.get(EmailMessage, told.id).status == "captured"
+    assert count_with_status("queued") == 0
 
     again = runner.invoke(args=["auto-confirm-orders"])
     assert "Confirmed 0 orders automatically." in again.output

@@ -1,0 +1,18 @@
+"""Scheduled jobs of the commissioning area, run by the worker (see marketplace/jobs/)."""
+from __future__ import annotations
+
+from marketplace.budgets.services import pay_due_instalments
+from marketplace.jobs import DailyAt, JobContext, scheduled_job
+from marketplace.times import london_today
+
+
+@scheduled_job("pay-instalments", DailyAt(hour=1))
+def pay_instalments(context: JobContext) -> str:
+    """Pays into budgets every instalment due on or before today (the London day).
+
+    Running it twice is harmless: an instalment is paid in only while it has no ledger
+    transaction, and its transaction's idempotency key is the instalment's id, so a second run
+    (or a retry after a crash) finds nothing left to pay.
+    """
+    paid = pay_due_instalments(london_today())
+    return f"Paid in {paid} instalment{'' if paid == 1 else 's'}."
