@@ -22,7 +22,7 @@ from marketplace.budgets.services import blocked_reason
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.times import london_days_later, utcnow
+from marketplace.times import format_date, london_days_later, utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order, OrderEvent
@@ -358,6 +358,9 @@ def _tell_people(order: Order, done: str, actor: User | None, holder: User) -> N
         if actor.id != holder.id and actor.role == "supporter":
             by += f" on behalf of {holder.display_name}"
     message = f"Order {order.id} for {order.service_title} ({format_pence(order.total_pence)}) was {done}{by}."
+    if order.state == "delivered" and order.auto_confirm_at is not None:
+        message += (" If nobody confirms it or says something went wrong, it is confirmed "
+                    f"automatically on {format_date(order.auto_confirm_at)}.")
     subject = f"Order {order.id} was {done}"
     recipients = {holder.id: holder}
     provider_owner = order.provider.owner
