@@ -13,6 +13,9 @@ Invariants:
 - Statements read ledger_lines by (budget_id, id) or (account_id, id) index ranges only, newest
   first with a keyset cursor, so a page costs the same at a million lines as at ten.
 - Access is checked by budget_for() through accounts.consent; every refusal is a NotFound.
+- Periods are London days (times.london_day_bounds): [start 00:00 London, the day after end
+  00:00 London), so a moment belongs to exactly one day, 25-hour days included; dates and times
+  shown or written to CSV are London's.
 """
 
 from __future__ import annotations
