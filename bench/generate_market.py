@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -65,7 +65,7 @@ def generate_market(
     check_market(market)
     generated = time.perf_counter()
 
-    now = datetime(2026, 11, 1, 9, 0, 0)
+    now = datetime(2026, 11, 1, 9, 0, 0, tzinfo=timezone.utc)
     password_hash = generate_password_hash("pathways-demo")
     user_rows, provider_rows, service_rows = [], [], []
     for fields in market.providers:

@@ -29,7 +29,7 @@ import os
 import statistics
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import platform
 import tempfile
@@ -122,6 +122,7 @@ def set_up(app, budgets: int, orders_per_budget: int) -> tuple[list[tuple[int, i
     from marketplace.budgets import services as budget_services
     from marketplace.extensions import db
     from marketplace.providers.models import Provider, Service
+    from marketplace.times import london_today
 
     password_hash = generate_password_hash("bench-password")
     with app.app_context():
@@ -157,7 +158,7 @@ def set_up(app, budgets: int, orders_per_budget: int) -> tuple[list[tuple[int, i
             db.session.add_all([owner, provider, service])
             db.session.flush()
             service_ids.append(service.id)
-        today = date.today()
+        today = london_today()
         # Quantity 1-3 (mean 2): 80% of the expected spend per budget.
         amount = int(orders_per_budget * 2 * PRICE_PENCE * 0.8)
         pairs = []

@@ -31,7 +31,7 @@ import re
 import statistics
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -47,7 +47,7 @@ PASSWORD = "bench-password"
 PROVIDERS = 40
 HEAVY_BUDGET = 1
 PRICES = (1_500, 2_500, 3_000, 4_500, 6_000)
-START = datetime(2025, 11, 24)
+START = datetime(2025, 11, 24, tzinfo=timezone.utc)
 DAYS = 364
 
 

@@ -1,9 +1,10 @@
-"""Template filters and globals: money, labels from the vocabulary, areas."""
+"""Template filters and globals: money, dates and times (London, from times.py), labels from the
+vocabulary, areas."""
 from __future__ import annotations
 
 from flask import Flask
 
-from marketplace import areas, vocabulary
+from marketplace import areas, times, vocabulary
 from marketplace.money import format_pence
 
 
@@ -22,7 +23,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["area_label"] = areas.area_label
     app.jinja_env.filters["rating"] = lambda centi: "" if centi is None else f"{centi / 100:.1f}"
     app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.filters["plain_date"] = plain_date
+    # A date, or the London day of a moment: "1 April 2026".
+    app.jinja_env.filters["plain_date"] = times.format_date
+    # A moment in London wall time: "1 April 2026, 00:30" and "00:30".
+    app.jinja_env.filters["plain_datetime"] = times.format_datetime
+    app.jinja_env.filters["plain_time"] = times.format_time
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["vocabulary"] = vocabulary
     app.jinja_env.globals["areas"] = areas
@@ -42,11 +47,6 @@ def paragraphs(text: str | None) -> list[str]:
     from marketplace.providers.services import paragraphs as split
 
     return split(text)
-
-
-def plain_date(value) -> str:
-    """date(2025, 3, 4) -> '4 March 2025'."""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 def field_attributes(field, hint: str | None, extra: dict) -> dict:

@@ -120,3 +120,26 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class FixedClock:
+    """marketplace.times' "now", held still until the test moves it (aware UTC)."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def set(self, now) -> None:
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FixedClock:
+    """Fix the time for everything that asks marketplace.times: clock.set(aware datetime)."""
+    from marketplace import times
+
+    fixed = FixedClock(times.utcnow())
+    monkeypatch.setattr(times, "_clock", fixed)
+    return fixed

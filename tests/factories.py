@@ -6,6 +6,7 @@ import itertools
 
 from marketplace.accounts import services as account_services
 from marketplace.extensions import db
+from marketplace.times import london_today
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -73,7 +74,7 @@ def make_service(provider=None, **fields):
 def make_funded_budget(holder=None, *, amount_pence: int = 100_000, route: str = "managed",
                        organisation=None, stream=None, auto_approve_limit_pence: int = 0):
     """A budget holding amount_pence now: one instalment covering the whole period."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from marketplace.budgets import services as budgets
 
@@ -87,7 +88,7 @@ def make_funded_budget(holder=None, *, amount_pence: int = 100_000, route: str =
             name=f"Holding Organisation {next(_sequence)}",
             auto_approve_limit_pence=auto_approve_limit_pence,
         )
-    today = date.today()
+    today = london_today()
     allocation = budgets.allocate_budget(
         holder=holder, stream=stream, total_pence=amount_pence, period_start=today,
         period_end=today + timedelta(days=7), instalment_every_weeks=4, route=route,

@@ -152,7 +152,8 @@ def _schemas() -> dict[str, Any]:
         "is_group": {"type": "boolean"},
         "capacity": {"type": ["integer", "null"], "minimum": 1,
                      "description": "Places per group session; null for one-to-one services."},
-        "updated_at": _string("When the listing last changed (UTC).", format="date-time"),
+        "updated_at": _string("When the listing last changed: UTC with an explicit offset.",
+                              format="date-time"),
     }
     provider_summary = {
         "id": {"type": "integer"},
@@ -245,7 +246,8 @@ def _date(description: str, nullable: bool = False) -> dict[str, Any]:
 
 def _moment(description: str, nullable: bool = False) -> dict[str, Any]:
     return {"type": ["string", "null"] if nullable else "string", "format": "date-time",
-            "description": f"{description} (UTC)."}
+            "description": f"{description}: a UTC time with an explicit offset, "
+                           "for example 2026-03-31T23:30:00+00:00."}
 
 
 def _private_schemas() -> dict[str, Any]:
@@ -449,7 +451,9 @@ def build_document() -> dict[str, Any]:
                 "your budgets and statements and place and act on orders: send it as "
                 "'Authorization: Bearer <token>'; session cookies are not accepted there. "
                 "Money is integer pence (GBP) in fields named *_pence, each beside a display "
-                "string. Errors are JSON with a 4xx status: see the Error schema."
+                "string. Times (format date-time) are UTC with an explicit offset, like "
+                "2026-03-31T23:30:00+00:00; dates (format date) are days in the UK "
+                "(Europe/London). Errors are JSON with a 4xx status: see the Error schema."
             ),
         },
         "servers": [{"url": url_for("api.openapi").removesuffix("/openapi.json")}],

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 
-from marketplace import areas, vocabulary
+from marketplace import areas, times, vocabulary
 from marketplace.money import format_pence
 from marketplace.search.types import FacetValue, SearchHit, SearchResults
 
@@ -165,8 +165,8 @@ def service_detail(service) -> dict[str, Any]:
 
 
 def _utc(moment: datetime) -> str:
-    """Stored times are naive UTC (times.utcnow); say so with a Z."""
-    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    """Stored times are aware UTC; the API gives them with an explicit offset (+00:00)."""
+    return times.iso_utc(moment)
 
 
 def _iso(day: date | None) -> str | None:

@@ -19,7 +19,7 @@ from marketplace.accounts.supporters import done_by_text
 from marketplace.budgets.models import Outcome, SupportPlan
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.times import utcnow
+from marketplace.times import format_date, utcnow
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order
 
@@ -143,4 +143,4 @@ def last_changed_text(plan: SupportPlan | None) -> str:
     actor = db.session.get(User, plan.updated_by_id)
     holder = db.session.get(User, plan.holder_id)
     when = plan.updated_at
-    return f"Last changed on {when.day} {when:%B %Y} {done_by_text(actor, holder)}"
+    return f"Last changed on {format_date(when)} {done_by_text(actor, holder)}"

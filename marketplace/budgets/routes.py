@@ -21,6 +21,7 @@ from marketplace.budgets import plans, statements
 from marketplace.budgets.forms import DateRangeForm, OutcomeForm, PlanForm
 from marketplace.errors import DomainError, InvalidParameter
 from marketplace.extensions import db
+from marketplace.times import london_today
 
 blueprint = Blueprint("budgets", __name__)
 
@@ -137,7 +138,7 @@ def statement_print(budget_id: int, holder_id: int | None):
         end=end,
         route_label=statements.route_label(budget),
         print_limit=statements.PRINT_LIMIT,
-        today=date.today(),
+        today=london_today(),
     )
 
 
@@ -156,7 +157,7 @@ def _csv_response(text: str, name: str, start: date | None, end: date | None) ->
 
 def _return_report(budget_id: int, holder_id: int | None, form: DateRangeForm):
     budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
-    start, end = statements.default_return_period(budget, date.today())
+    start, end = statements.default_return_period(budget, london_today())
     start, end = form.start.data or start, form.end.data or end
     if end < start:
         raise InvalidParameter("end", "The 'to' date must be the same as or after the 'from' date")
@@ -244,7 +245,7 @@ def _plan_page(
             orders_by_outcome=plans.orders_by_outcome(plan),
             last_changed=plans.last_changed_text(plan),
             plan_test=plans.PLAN_TEST,
-            today=date.today(),
+            today=london_today(),
         ),
         status,
     )

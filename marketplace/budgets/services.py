@@ -23,6 +23,7 @@ from marketplace.budgets.models import (
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
+from marketplace.times import london_today
 from marketplace.vocabulary import CATEGORIES
 
 
@@ -163,7 +164,7 @@ def allocate_budget(
             if part > 0:
                 db.session.add(Instalment(budget_id=budget.id, due_on=due_on, amount_pence=part))
     db.session.flush()
-    pay_due_instalments(today or date.today(), actor=allocated_by)
+    pay_due_instalments(today or london_today(), actor=allocated_by)
     return allocation
 
 

@@ -13,6 +13,9 @@ Invariants:
 - Statements read ledger_lines by (budget_id, id) or (account_id, id) index ranges only, newest
   first with a keyset cursor, so a page costs the same at a million lines as at ten.
 - Access is checked by budget_for() through accounts.consent; every refusal is a NotFound.
+- Periods are London days (times.london_day_bounds): [start 00:00 London, the day after end
+  00:00 London), so a moment belongs to exactly one day, 25-hour days included; dates and times
+  shown or written to CSV are London's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -38,6 +41,7 @@ from marketplace.money import pence_to_pounds_text
 from marketplace.orders.models import Order
 from marketplace.payments.models import CardPayment, CardRefund
 from marketplace.providers.models import Provider, Service
+from marketplace.times import format_time, iso_date, london_date, london_day_bounds
 from marketplace.vocabulary import CATEGORIES, label
 
 PAGE_SIZE = 50
@@ -140,11 +144,9 @@ class StatementPage:
 
 
 def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    """Inclusive dates as a half-open range of timestamps: [start 00:00, day after end 00:00)."""
-    return (
-        datetime.combine(start, time.min) if start else None,
-        datetime.combine(end + timedelta(days=1), time.min) if end else None,
-    )
+    """Inclusive London dates as a half-open range of aware UTC moments:
+    [start 00:00 London, day after end 00:00 London)."""
+    return london_day_bounds(start, end)
 
 
 def _page_keys(
@@ -311,7 +313,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 STATEMENT_CSV_HEADER = [
     "Date",
-    "Time (UTC)",
+    "Time (UK)",
     "What happened",
     "Money in (GBP)",
     "Money out (GBP)",
@@ -326,8 +328,8 @@ def statement_csv(rows: list[StatementRow]) -> str:
     for row in rows:
         lines.append(
             [
-                row.happened_at.date().isoformat(),
-                row.happened_at.strftime("%H:%M"),
+                iso_date(row.happened_at),
+                format_time(row.happened_at),
                 _csv_text(row.description),
                 pence_to_pounds_text(row.money_in_pence) if row.money_in_pence else "",
                 pence_to_pounds_text(row.money_out_pence) if row.money_out_pence else "",
@@ -431,7 +433,7 @@ def spending_return(budget: Budget, start: date, end: date) -> SpendingReturn:
         else:
             other += total
     instalments = [
-        (created_at.date(), description, int(amount))
+        (london_date(created_at), description, int(amount))
         for created_at, description, amount in db.session.execute(
             sa.select(
                 LedgerTransaction.created_at, LedgerTransaction.description, LedgerLine.amount_pence
@@ -507,7 +509,7 @@ def _card_payments(budget_id: int, start_at: datetime, end_at: datetime) -> list
     ).all()
     result = [
         ReturnPayment(
-            paid_on=when.date(),
+            paid_on=london_date(when),
             kind=kind,
             service_title=title,
             provider_name=provider,

@@ -6,8 +6,6 @@ log in.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -27,6 +25,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.jobs import status as job_status
 from marketplace.notifications import delivery
+from marketplace.times import london_today
 
 blueprint = Blueprint("commissioning", __name__, url_prefix="/commissioning")
 commissioner_only = role_required("commissioner")
@@ -260,7 +259,7 @@ def new_allocation():
                 organisation_id=int(form.managed_by.data) if form.managed_by.data else None,
                 direct_pence=form.direct_amount.pence,
                 allocated_by=current_user._get_current_object(),
-                today=date.today(),
+                today=london_today(),
             )
         except DomainError as error:
             db.session.rollback()
@@ -280,7 +279,7 @@ def allocation_detail(allocation_id: int):
         "commissioning/allocation_detail.html",
         allocation=allocation,
         schedules=services.allocation_schedules(allocation),
-        today=date.today(),
+        today=london_today(),
     )
 
 

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from marketplace.areas import LOCAL_AUTHORITIES
 from marketplace.demo import words
+from marketplace.times import london_today
 from marketplace.vocabulary import (
     CATEGORIES,
     DELIVERY_MODES,
@@ -179,7 +180,7 @@ def generate_market(
 
 def generate_demo_market(today: date | None = None) -> Market:
     return generate_market(random.Random(DEMO_SEED), providers=DEMO_PROVIDER_COUNT,
-                           services=DEMO_SERVICE_COUNT, today=today or date.today())
+                           services=DEMO_SERVICE_COUNT, today=today or london_today())
 
 
 def _weighted(rng: random.Random, weights: dict[str, int | float]) -> str:

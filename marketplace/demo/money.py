@@ -31,6 +31,7 @@ from marketplace.orders.services import OrderRequest
 from marketplace.payouts import runs as payouts
 from marketplace.payouts import details as payout_details
 from marketplace.providers.models import Provider, Service
+from marketplace.times import london_today
 
 ORGANISATION_NAME = "Salford Independent Living Support"
 AUTO_APPROVE_LIMIT_PENCE = 5000
@@ -72,7 +73,7 @@ def financial_year(today: date) -> tuple[date, date]:
 def load_demo_money(logins: dict[str, User], today: date | None = None) -> MoneySummary:
     """Write the money side of the demo. `logins` maps role -> that demo login, already flushed,
     as are the EXTRA_HOLDERS accounts. Flushes; the caller commits."""
-    today = today or date.today()
+    today = today or london_today()
     start, end = financial_year(today)
     commissioner, holder = logins["commissioner"], logins["holder"]
     supporter, manager = logins["supporter"], logins["account_manager"]

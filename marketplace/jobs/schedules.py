@@ -15,23 +15,11 @@ job once when it starts, not once per missed due time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from marketplace.times import LONDON
+from marketplace.times import LONDON, to_london, to_utc
 
 DAY = timedelta(days=1)
-
-
-def to_london(now: datetime) -> datetime:
-    # utcnow() returns UTC without a zone until every column is aware, then with one; both
-    # are UTC, so a missing zone is UTC. The only place here that reads a zone.
-    return (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(LONDON)
-
-
-def _utc_like(wall_clock: datetime, now: datetime) -> datetime:
-    """A London wall-clock time as UTC, with or without a zone just as `now` has."""
-    utc = wall_clock.astimezone(timezone.utc)
-    return utc if now.tzinfo else utc.replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -50,6 +38,7 @@ class Every:
             raise ValueError(f"An interval must be positive and divide a day evenly: {interval}")
 
     def latest_due(self, now: datetime) -> datetime:
+        now = to_utc(now)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return midnight + ((now - midnight) // self.interval) * self.interval
 
@@ -74,8 +63,8 @@ class DailyAt:
             raise ValueError(f"Not a time of day: {self.hour}:{self.minute}")
 
     def _on(self, day, now: datetime) -> datetime:
-        wall_clock = datetime(day.year, day.month, day.day, self.hour, self.minute, tzinfo=LONDON)
-        return _utc_like(wall_clock, now)
+        return to_utc(datetime(day.year, day.month, day.day, self.hour, self.minute,
+                               tzinfo=LONDON))
 
     def latest_due(self, now: datetime) -> datetime:
         today = to_london(now).date()

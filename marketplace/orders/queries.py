@@ -13,6 +13,7 @@ from marketplace.accounts.supporters import done_by_text
 from marketplace.extensions import db
 from marketplace.orders.models import ORDER_STATES, Order, OrderEvent
 from marketplace.orders.states import STATE_LABELS
+from marketplace.times import format_date
 
 #: The provider's inbox, in the order a provider works through it: (heading, states).
 PROVIDER_GROUPS: list[tuple[str, tuple[str, ...]]] = [
@@ -135,7 +136,7 @@ def history(order: Order) -> list[HistoryLine]:
         when = event.created_at
         lines.append(HistoryLine(
             text=f"{_what_happened(event, actor)} {_by(event, actor, order, people)} "
-                 f"on {when.day} {when:%B %Y}",
+                 f"on {format_date(when)}",
             note=event.note, when=when,
         ))
     return lines

@@ -10,7 +10,7 @@ compare-and-set on orders.state, so two clicks cannot both act. Callers commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import url_for
@@ -22,7 +22,7 @@ from marketplace.budgets.services import blocked_reason
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.times import utcnow
+from marketplace.times import format_date, london_days_later, utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order, OrderEvent
@@ -284,7 +284,9 @@ def _change_state(order: Order, action: str, actor: User | None, *, note: str = 
     if transition.to_state == "delivered":
         days = order.budget.managed_by.auto_confirm_days if order.budget.managed_by else 7
         order.delivered_at = utcnow()
-        order.auto_confirm_at = order.delivered_at + timedelta(days=days)
+        # N London days: the same London wall time N days on, so the date shown is right
+        # across a clock change.
+        order.auto_confirm_at = london_days_later(order.delivered_at, days)
     _record_event(order, previous, transition.to_state, actor, holder, note)
     _tell_people(order, transition.done, actor, holder)
     db.session.flush()
@@ -356,6 +358,9 @@ def _tell_people(order: Order, done: str, actor: User | None, holder: User) -> N
         if actor.id != holder.id and actor.role == "supporter":
             by += f" on behalf of {holder.display_name}"
     message = f"Order {order.id} for {order.service_title} ({format_pence(order.total_pence)}) was {done}{by}."
+    if order.state == "delivered" and order.auto_confirm_at is not None:
+        message += (" If nobody confirms it or says something went wrong, it is confirmed "
+                    f"automatically on {format_date(order.auto_confirm_at)}.")
     subject = f"Order {order.id} was {done}"
     recipients = {holder.id: holder}
     provider_owner = order.provider.owner

@@ -7,11 +7,11 @@ Elements) and only a payment method id ("pm_...") reaches our server.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
+
+from marketplace.times import london_today
 
 
 def _digits(value: str | None) -> str:
@@ -42,7 +42,7 @@ class TestCardForm(FlaskForm):
         if not value.isdigit():
             raise ValidationError("Enter the expiry year, for example 2030")
         year = int(value) + (2000 if len(value) == 2 else 0)
-        if not date.today().year <= year <= 2099:
+        if not london_today().year <= year <= 2099:
             raise ValidationError("The card has expired or the year is not right: check the card")
 
     def validate_cvc(self, field):

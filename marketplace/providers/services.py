@@ -27,6 +27,7 @@ from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
 from marketplace.search.outbox import queue_reindex
+from marketplace.times import london_today
 
 #: Allowed status moves: from status -> {to status}.
 STATUS_TRANSITIONS: dict[str, set[str]] = {"active": {"paused"}, "paused": {"active"}}
@@ -122,7 +123,7 @@ class ProviderDetails:
 
 def find_provider_problems(details: ProviderDetails, *, today: date | None = None) -> list[Problem]:
     """Every rule the organisation profile breaks, as (field, message); empty when it is fine."""
-    today = today or date.today()
+    today = today or london_today()
     problems: list[Problem] = []
     if not details.name:
         problems.append(("name", "Enter the name of your organisation"))

@@ -3,7 +3,7 @@ by axe-core at WCAG 2.2 AA."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from marketplace.times import utcnow
 
 from tests.budgets.helpers import (
     allocate,
@@ -30,7 +30,7 @@ def test_holder_pages_pass_axe(page, check_accessibility):  # noqa: F811
     service = make_service(make_provider(name="Salford Arts"), title="Photography walks")
     reserve(direct, 1250, "Order 1: money set aside", actor=holder)
     settle(direct, 1250, service.provider, "Order 1: paid to Salford Arts")
-    card_order(direct, service=service, amount=1250, paid_at=datetime.now())
+    card_order(direct, service=service, amount=1250, paid_at=utcnow())
     broker = make_user("supporter", name="Jo Broker")
     grant(holder, broker, ["view", "plan"], relationship="broker")
 

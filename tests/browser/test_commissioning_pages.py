@@ -2,10 +2,11 @@
 page, including its error states, passes axe-core at WCAG 2.2 AA."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from marketplace.budgets import services as budget_services
 from marketplace.extensions import db
+from marketplace.times import london_today
 from tests.commissioning.conftest import allocation_form
 from tests.factories import PASSWORD, make_user
 
@@ -68,5 +69,5 @@ def test_a_commissioner_allocates_a_split_budget_in_the_browser(app, page, check
     check_accessibility(page, "allocation confirmation")
 
     page.goto("/commissioning/allocations")
-    assert f"{date.today() + timedelta(weeks=52):%B %Y}" in page.content()
+    assert f"{london_today() + timedelta(weeks=52):%B %Y}" in page.content()
     check_accessibility(page, "allocations")

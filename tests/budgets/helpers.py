@@ -16,6 +16,7 @@ from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.orders.models import Order
 from marketplace.payments.models import CardPayment, CardRefund
+from marketplace.times import UTC
 from tests.factories import PASSWORD, make_provider, make_service, make_user
 
 _streams = itertools.count(1)
@@ -140,7 +141,7 @@ def card_order(
     amount=2500,
     receipt="RCPT-0001",
     last4="4242",
-    paid_at=datetime(2026, 4, 10, 12, 0),
+    paid_at=datetime(2026, 4, 10, 12, 0, tzinfo=UTC),
     status="succeeded",
     outcome=None,
 ):

@@ -12,6 +12,7 @@ from marketplace.budgets import statements
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerTransaction
+from marketplace.times import UTC
 from tests.budgets.helpers import (
     allocate,
     backdate,
@@ -23,6 +24,10 @@ from tests.budgets.helpers import (
     settle,
 )
 from tests.factories import make_provider, make_service
+
+
+def utc(*fields) -> datetime:
+    return datetime(*fields, tzinfo=UTC)
 
 
 def paid_by_card(budget, service, amount, when, receipt):
@@ -40,7 +45,7 @@ def setup_return(holder):
     on 3 May."""
     budget = allocate(holder, today=date(2026, 4, 29))[0]  # two instalments of 37.15
     for instalment, when in zip(
-        budget.instalments[:2], [datetime(2026, 4, 1, 6), datetime(2026, 4, 29, 6)]
+        budget.instalments[:2], [utc(2026, 4, 1, 6), utc(2026, 4, 29, 6)]
     ):
         backdate(db.session.get(LedgerTransaction, instalment.transaction_id), when)
     arts = make_service(
@@ -49,14 +54,14 @@ def setup_return(holder):
     gym = make_service(
         make_provider(name="Eccles Gym"), title="Gym membership", category="sport-fitness"
     )
-    paid_by_card(budget, arts, 1200, datetime(2026, 4, 1, 12), "R-BEFORE")
-    _, arts_payment = paid_by_card(budget, arts, 1250, datetime(2026, 4, 5, 10), "R-100")
-    paid_by_card(budget, arts, 800, datetime(2026, 4, 20, 10), "R-101")
-    paid_by_card(budget, gym, 2000, datetime(2026, 5, 2, 9), "R-102")
-    card_refund(arts_payment, 250, datetime(2026, 5, 3, 9))
+    paid_by_card(budget, arts, 1200, utc(2026, 4, 1, 12), "R-BEFORE")
+    _, arts_payment = paid_by_card(budget, arts, 1250, utc(2026, 4, 5, 10), "R-100")
+    paid_by_card(budget, arts, 800, utc(2026, 4, 20, 10), "R-101")
+    paid_by_card(budget, gym, 2000, utc(2026, 5, 2, 9), "R-102")
+    card_refund(arts_payment, 250, utc(2026, 5, 3, 9))
     backdate(
         refund(budget, 250, arts.provider, "Refund: photography walk cancelled"),
-        datetime(2026, 5, 3, 9),
+        utc(2026, 5, 3, 9),
     )
     return budget
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from marketplace.budgets import statements
 from marketplace.ledger import services as ledger
+from marketplace.times import LONDON
 from tests.budgets.helpers import (
     allocate,
     backdate,
@@ -120,9 +121,10 @@ def test_statement_filtered_by_dates(client, holder):
     march = reserve(budget, 100, "In March")
     april = reserve(budget, 200, "In April")
     may = reserve(budget, 300, "In May")
-    backdate(march, datetime(2026, 3, 31, 23, 59))
-    backdate(april, datetime(2026, 4, 15, 10, 0))
-    backdate(may, datetime(2026, 5, 1, 0, 0))
+    # The last minute of March and the first of May in London (BST: UTC+1).
+    backdate(march, datetime(2026, 3, 31, 23, 59, tzinfo=LONDON))
+    backdate(april, datetime(2026, 4, 15, 10, 0, tzinfo=LONDON))
+    backdate(may, datetime(2026, 5, 1, 0, 0, tzinfo=LONDON))
     login(client, holder)
     html = client.get(f"/budget/{budget.id}/statement?start=2026-04-01&end=2026-04-30").get_data(
         as_text=True

@@ -2,7 +2,7 @@
 and funding streams, organisations and allocations built through the domain services."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from marketplace.budgets import services as budget_services
 from marketplace.budgets.models import Allocation, Budget, Instalment, SpendingRule
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerTransaction
+from marketplace.times import london_today
 from tests.factories import make_user
 
 
@@ -51,7 +52,7 @@ def organisation(app):
 def allocation_form(stream, organisation=None, /, **overrides) -> dict:
     """A valid direct-payment allocation starting today: £5,200 over 52 weeks, every 4 weeks,
     so 13 instalments of £400. An override of None leaves the field out."""
-    today = date.today()
+    today = london_today()
     data = {
         "holder_email": "sam@example.org",
         "stream": str(stream.id),

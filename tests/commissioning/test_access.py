@@ -2,7 +2,7 @@
 nothing; anonymous people are sent to log in."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.budgets import services as budget_services
 from marketplace.budgets.models import FundingStream, ManagedAccountOrganisation
 from marketplace.extensions import db
+from marketplace.times import london_today
 from tests.commissioning.conftest import allocation_form, money_rows
 from tests.factories import make_user
 
@@ -21,8 +22,8 @@ def world(commissioner, holder, stream, organisation):
         stream, category="equipment", reason="equipment is provided by the NHS"
     )
     allocation = budget_services.allocate_budget(
-        holder=holder, stream=stream, total_pence=10_000, period_start=date.today(),
-        period_end=date.today() + timedelta(weeks=8), instalment_every_weeks=4,
+        holder=holder, stream=stream, total_pence=10_000, period_start=london_today(),
+        period_end=london_today() + timedelta(weeks=8), instalment_every_weeks=4,
         route="direct", allocated_by=commissioner,
     )
     db.session.commit()

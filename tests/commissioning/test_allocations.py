@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from marketplace.budgets.models import Allocation, Budget, Outcome, SupportPlan
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
+from marketplace.times import london_today
 from tests.commissioning.conftest import allocation_form, money_rows
 from tests.factories import make_user
 
@@ -32,7 +33,7 @@ def test_a_direct_payment_is_allocated_and_the_first_instalment_paid_in(
     response = client.post("/commissioning/allocations/new", data=allocation_form(stream))
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    today = date.today()
+    today = london_today()
     assert "The budget is allocated to Sam Holder." in page
     assert "Direct payment: £5,200.00" in page
     assert f"The first instalment of £400.00 was paid in on {_day(today)}." in page
@@ -78,7 +79,7 @@ def test_a_split_creates_two_budgets_with_the_right_shares(
 def test_a_managed_account_starting_later_pays_nothing_in_yet(
     client, logged_in_commissioner, holder, stream, organisation
 ):
-    start = date.today() + timedelta(days=10)
+    start = london_today() + timedelta(days=10)
     page = client.post(
         "/commissioning/allocations/new",
         data=allocation_form(stream, organisation, route="managed", period_start=start.isoformat(),
@@ -100,10 +101,11 @@ def test_a_managed_account_starting_later_pays_nothing_in_yet(
          "No budget holder has the email address nobody@example.org"),
         ({"holder_email": "provider@example.org"}, "is not a budget holder&#39;s account"),
         ({"holder_email": ""}, "Enter the email address of the budget holder"),
-        ({"period_end": date.today().isoformat()}, "The end of the period must be after its start"),
-        ({"period_end": (date.today() - timedelta(days=1)).isoformat()},
+        ({"period_end": london_today().isoformat()},
          "The end of the period must be after its start"),
-        ({"period_end": (date.today() + timedelta(days=6 * 365)).isoformat()},
+        ({"period_end": (london_today() - timedelta(days=1)).isoformat()},
+         "The end of the period must be after its start"),
+        ({"period_end": (london_today() + timedelta(days=6 * 365)).isoformat()},
          "A budget period can be at most 5 years"),
         ({"period_start": "31/02/2026"}, "Enter a real date"),
         ({"route": "split", "direct_amount": "5200"}, SPLIT_SHARE),
@@ -149,7 +151,7 @@ def test_the_list_shows_who_has_which_budget_but_not_their_plan(
     allocation_id = db.session.scalar(sa.select(Allocation.id))
 
     listing = client.get("/commissioning/allocations").get_data(as_text=True)
-    today = date.today()
+    today = london_today()
     for text in ["Sam Holder", "sam@example.org", "Salford adult social care", "£5,200.00",
                  "Managed account held by Salford Independent Living",
                  f"{_day(today)} to {_day(today + timedelta(weeks=52))}"]:

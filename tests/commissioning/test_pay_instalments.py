@@ -1,16 +1,17 @@
 """The daily `pay-instalments` job pays in each instalment that has fallen due, once."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from marketplace.budgets import services as budget_services
 from marketplace.commissioning.commands import pay_instalments_command
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
+from marketplace.times import london_today
 
 
 def test_due_instalments_are_paid_in_once(runner, commissioner, holder, stream):
-    start = date.today() - timedelta(weeks=8)
+    start = london_today() - timedelta(weeks=8)
     allocation = budget_services.allocate_budget(
         holder=holder, stream=stream, total_pence=120_000, period_start=start,
         period_end=start + timedelta(weeks=12), instalment_every_weeks=4, route="direct",

@@ -11,7 +11,7 @@ from marketplace.times import LONDON
 
 
 def utc(*parts) -> datetime:
-    return datetime(*parts)  # naive UTC, as utcnow() gives today
+    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def test_an_interval_is_due_at_its_multiples_from_midnight():
@@ -49,7 +49,7 @@ def test_a_daily_job_is_due_exactly_once_each_london_day_across_a_clock_change(
         start, hour, minute):
     daily = DailyAt(hour=hour, minute=minute)
     dues = {daily.latest_due(start + timedelta(minutes=10 * step)) for step in range(6 * 24 * 4)}
-    london_days = [due.replace(tzinfo=timezone.utc).astimezone(LONDON).date() for due in dues]
+    london_days = [due.astimezone(LONDON).date() for due in dues]
     assert len(london_days) == len(set(london_days))  # never twice on one London day
     days = sorted(london_days)
     assert days == [days[0] + timedelta(days=n) for n in range(len(days))]  # none skipped
@@ -57,9 +57,9 @@ def test_a_daily_job_is_due_exactly_once_each_london_day_across_a_clock_change(
         assert daily.next_due(due - timedelta(seconds=1)) == due
 
 
-def test_aware_and_naive_utc_give_the_same_due_time():
-    daily, every = DailyAt(hour=1), Every(minutes=15)
-    naive = utc(2026, 7, 1, 0, 30)
-    aware = naive.replace(tzinfo=timezone.utc)
-    assert daily.latest_due(aware) == daily.latest_due(naive).replace(tzinfo=timezone.utc)
-    assert every.latest_due(aware) == every.latest_due(naive).replace(tzinfo=timezone.utc)
+def test_a_time_without_a_zone_is_refused():
+    naive = datetime(2026, 5, 1, 10, 7)
+    with pytest.raises(ValueError):
+        DailyAt(hour=1).latest_due(naive)
+    with pytest.raises(ValueError):
+        Every(minutes=15).latest_due(naive)

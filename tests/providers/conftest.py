@@ -1,13 +1,14 @@
 """Helpers for the provider-area tests: valid form submissions and a logged-in provider."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.search.models import IndexOutboxEntry
+from marketplace.times import london_today
 from tests.factories import make_provider, make_user
 
 
@@ -24,7 +25,7 @@ def profile_form(**overrides) -> dict:
         "dbs_checked_on": "",
         "has_insurance": "y",
         "insurance_details": "Public liability, £5 million",
-        "insurance_expires_on": (date.today() + timedelta(days=200)).isoformat(),
+        "insurance_expires_on": (london_today() + timedelta(days=200)).isoformat(),
         "cqc_registration_number": "",
         "contact_name": "Jo Bloggs",
         "contact_email": "Jo@Example.org",

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.providers.models import Provider
+from marketplace.times import london_today
 from tests.factories import make_user
 from tests.providers.conftest import profile_form
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+TOMORROW = (london_today() + timedelta(days=1)).isoformat()
+YESTERDAY = (london_today() - timedelta(days=1)).isoformat()
 
 RULES = [
     ({"name": "  "}, "name", "Enter the name of your organisation"),
