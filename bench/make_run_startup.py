@@ -81,6 +81,10 @@ def one_run(repo: Path, no_cache_dir: bool, keep: bool, show_log: bool) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="pathways-fresh-"))
     clone = folder / "pathways"
     subprocess.run(["git", "clone", "--quiet", str(repo), str(clone)], check=True)
+    if (clone / ".venv").exists() or (clone / "instance").exists():
+        # A committed .venv (a symlink, say) would make this run install into, and time,
+        # someone else's environment instead of a fresh one.
+        raise SystemExit(f"{repo} has .venv or instance/ committed: not a fresh clone")
     port, stripe_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "VIRTUAL_ENV", "PATHWAYS_INSTANCE_DIR", "SEARCH_INDEX_DIR",
