@@ -13,7 +13,8 @@ first healthy answer, then stops the whole process group.
 
 CPU time is that of the set-up steps make waited for (venv, pip, migrations, demo data, index
 build; the servers themselves are still running when the clock stops). pip downloads come from
-PyPI; its download cache is warm after the first run unless --no-cache-dir.
+PyPI (pip fetches uv, uv the rest); their download caches are warm after the first run unless
+--no-cache-dir (which sets PIP_NO_CACHE_DIR and UV_NO_CACHE).
 
 Appends a section to bench/RESULTS.md unless --no-results-file.
 """
@@ -41,11 +42,11 @@ TIMEOUT_SECONDS = 600
 #: How each recipe step shows in make's echo, in order, with a short name for the table.
 STEPS = [
     ("-m venv", "venv"),
-    ("pip install", "pip install"),
-    ("pip install --quiet -e", "install the app"),
+    ("install --quiet uv==", "uv"),
+    ("pip install --quiet --python", "install the app"),
     ("db upgrade", "migrations"),
     ("seed-demo", "demo data"),
-    ("reindex", "search index"),
+    ("flask reindex", "search index"),
     ("flask run", "web server starts"),
 ]
 
@@ -92,6 +93,7 @@ def one_run(repo: Path, no_cache_dir: bool, keep: bool, show_log: bool) -> dict:
     env["STRIPE_API_BASE"] = f"http://127.0.0.1:{stripe_port}"
     if no_cache_dir:
         env["PIP_NO_CACHE_DIR"] = "1"
+        env["UV_NO_CACHE"] = "1"
     log_lines: list[tuple[float, str]] = []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -156,7 +158,8 @@ def main() -> None:
     load_before = load()
     runs = [one_run(args.repo, args.no_cache_dir, args.keep, args.log) for _ in range(args.runs)]
     load_after = load()
-    cache = "pip --no-cache-dir" if args.no_cache_dir else "pip download cache as left by earlier runs"
+    cache = ("no download cache (PIP_NO_CACHE_DIR, UV_NO_CACHE)" if args.no_cache_dir
+             else "pip and uv download caches as left by earlier runs")
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"## make run start-up: {when}, commit {commit}",
