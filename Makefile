@@ -36,6 +36,10 @@ install-test: $(VENV)/.installed-test
 # The local Stripe-compatible server runs beside the app on loopback and stops with it.
 # No `flask reindex` here: seed-demo's commit already indexes what it writes (through the
 # outbox), and a second full build cost ~5 s; `make reindex` rebuilds by hand.
+# Python keeps compiled modules (.pyc) even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1): otherwise every flask process below compiles the app and its
+# libraries again, ~4 s of CPU each.
+run: export PYTHONDONTWRITEBYTECODE :=
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
