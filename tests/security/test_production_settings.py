@@ -10,6 +10,7 @@ import pytest
 
 from marketplace import create_app
 from marketplace.config import PROJECT_ROOT, Config
+from marketplace.extensions import db
 from marketplace.production_settings import UnsafeProductionSettings
 
 #: A production configuration that must start.
@@ -98,10 +99,11 @@ def test_development_keeps_its_local_defaults(migrated_database, tmp_path):
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     assert app.config["STRIPE_API_BASE"].startswith("http://127.0.0.1")
     with app.app_context():
-        assert app.test_client().get("/healthz").status_code == 200
-        from marketplace.extensions import db
-
-        db.engine.dispose()
+        try:
+            assert app.test_client().get("/healthz").status_code == 200
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _python(code: str, env: dict) -> subprocess.CompletedProcess:
