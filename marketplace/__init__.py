@@ -15,8 +15,13 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+    if app.config.get("ENVIRONMENT") == "production":
+        from marketplace.production_settings import check_production_settings
+
+        check_production_settings(app.config)
+    elif not app.config.get("SECRET_KEY"):
+        raise RuntimeError("Set SECRET_KEY: a long random string that signs sessions.")
+    _trust_proxies(app, int(app.config.get("TRUSTED_PROXIES") or 0))
 
     from marketplace import cli, errors, models, security, templating  # noqa: F401
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
@@ -68,3 +73,17 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     index.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask, proxies: int) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto from `proxies` proxies in front, so rate
+    limits count the person's address (not the load balancer's) and url_for sees https.
+    X-Forwarded-Host, -Port and -Prefix stay ignored: the host a client names must not change
+    the links we build (SITE_URL is the address people use)."""
+    if proxies < 0:
+        raise RuntimeError("Set TRUSTED_PROXIES to the number of proxies in front (0 or more).")
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0,
+                                x_port=0, x_prefix=0)

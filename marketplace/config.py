@@ -1,7 +1,8 @@
 """Settings, read from the environment with safe development defaults.
 
 Secrets never live in the repository: in development a random secret key is generated once
-and kept in the instance folder; in production (PATHWAYS_ENV=production) SECRET_KEY must be set.
+and kept in the instance folder. In production (PATHWAYS_ENV=production) create_app refuses
+unsafe settings: see marketplace/production_settings.py for the list.
 """
 from __future__ import annotations
 
@@ -58,9 +59,26 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a person filling in a long listing form must not lose it
 
+    #: Where rate-limit counts live. memory:// is per process (development only; production
+    #: refuses it): use a store every worker shares, e.g. redis://host:6379/0.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Limits (Flask-Limiter strings, ";" between several). Login: per address and per email.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: Accounts made per address (a day centre or library may register several people).
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour;50 per day")
+    #: Supporter invitations sent (each one emails someone), per person and per address.
+    SUPPORTER_INVITE_RATE_LIMIT = os.environ.get(
+        "SUPPORTER_INVITE_RATE_LIMIT", "10 per hour;30 per day"
+    )
+    #: Every /api/v1 call: per token when it carries a valid one, otherwise per address.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
+
+    #: How many proxies (load balancer, nginx) stand in front of the app. Each appends the
+    #: address it received the request from to X-Forwarded-For; only that many entries, counted
+    #: from the right, are believed (ProxyFix), so a client cannot choose its own address.
+    #: 0 (the default) trusts no forwarded header: the address is the connection's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -115,6 +133,11 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
+    # Journeys make many calls from one test address; the tests of each limit set their own.
+    # (Logins keep the real limit: tests that log many people in raise it themselves.)
+    REGISTRATION_RATE_LIMIT = "1000 per minute"
+    SUPPORTER_INVITE_RATE_LIMIT = "1000 per minute"
+    API_RATE_LIMIT = "100000 per minute"
     #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     STRIPE_WEBHOOK_SECRET = "whsec_test_pathways"

@@ -2,12 +2,16 @@
 
 A DomainError carries a message a person can act on; views show it beside the form, the API
 returns it as {"error": {"code", "message"}} with its status. Anything else is an operator
-error: logged with context, and the person sees a plain apology.
+error: logged with context, and the person sees a plain apology. A broken rate limit (429)
+says when to try again, in words and in the Retry-After header (seconds).
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+import math
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 
 class DomainError(Exception):
@@ -61,7 +65,49 @@ _HTTP_CODES = {
 }
 
 
+def retry_after_seconds() -> int:
+    """Seconds until the limit this request broke lets it through again (at least 1).
+    Counted as Flask-Limiter counts its Retry-After header, so the words and the header agree
+    (its reset time is already rounded up to the next whole second)."""
+    from marketplace.extensions import limiter
+
+    try:
+        reset_at = limiter.current_limit.reset_at
+    except Exception:  # no limit recorded (a 429 raised by hand): a minute is a fair guess
+        return 60
+    return max(1, int(reset_at - time.time()))
+
+
+def say_duration(seconds: int) -> str:
+    """'40 seconds', '1 minute', '3 minutes', '2 hours': rounded up, so never too early."""
+    if seconds < 60:
+        amount, unit = seconds, "second"
+    elif math.ceil(seconds / 60) < 60:
+        amount, unit = math.ceil(seconds / 60), "minute"
+    else:
+        amount, unit = math.ceil(seconds / 3600), "hour"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def too_many_requests(error: TooManyRequests):
+    """429 from any rate limit: when to try again in words, and in Retry-After (seconds)."""
+    wait = retry_after_seconds()
+    if wants_json():
+        response, _ = json_error(429, "too_many_requests",
+                                 f"Too many requests. Wait {say_duration(wait)} and try again.")
+    else:
+        message = (f"You have done this too many times in a short while. Please wait "
+                   f"{say_duration(wait)} and try again.")
+        response = make_response(render_template("errors/error.html", status=429,
+                                                 message=message))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(429, too_many_requests)
+
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         if wants_json():

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and attached in create_app."""
+from collections.abc import Callable
 from datetime import datetime
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,3 +37,9 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    """The rate limit in app.config[name] (e.g. LOGIN_RATE_LIMIT), read at request time so
+    each deployment, and each test, sets its own."""
+    return lambda: current_app.config[name]

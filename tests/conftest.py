@@ -78,11 +78,15 @@ def _drop_everything(connection) -> None:
 
 
 @pytest.fixture
-def app(migrated_database, tmp_path):
+def app(migrated_database, tmp_path, request):
+    # @pytest.mark.app_config(NAME=value, ...) sets what only counts at start-up
+    # (TRUSTED_PROXIES, ENVIRONMENT, ...).
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=migrated_database,
         SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+        **(marker.kwargs if marker else {}),
     )
     # The test keeps one app context open across requests, so Flask's g outlives a request;
     # forget Flask-Login's cached user before each one so every client is seen as itself.

@@ -7,7 +7,7 @@ from marketplace.accounts import services, sessions
 from marketplace.accounts.forms import LoginForm, RegistrationForm
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
-from marketplace.extensions import db, limiter, login_manager
+from marketplace.extensions import configured_limit, db, limiter, login_manager
 from marketplace.security import safe_redirect_path
 
 blueprint = Blueprint("accounts", __name__)
@@ -50,6 +50,7 @@ def _home_for(user: User) -> str:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit(configured_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -80,8 +81,8 @@ def _login_email_key() -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"])
-@limiter.limit(lambda: _login_limit(), methods=["POST"], key_func=_login_email_key)
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=_login_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -97,12 +98,6 @@ def login():
             return redirect(safe_redirect_path(request.args.get("next")) or _home_for(user))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("accounts/login.html", form=form), status
-
-
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @blueprint.route("/logout", methods=["POST"])

@@ -1,9 +1,12 @@
 """Supporter pages: a holder's list of supporters (invite, revoke), the acceptance link, and a
 supporter's "People I support". The rules live in accounts.supporters; these routes parse,
-call one function, commit once and respond.
+call one function, commit once and respond. Sending invitations (each emails someone) is
+limited by SUPPORTER_INVITE_RATE_LIMIT, per person and per address; only invitations sent count.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,7 +17,7 @@ from wtforms.validators import Email, Length
 from marketplace.accounts import supporters
 from marketplace.accounts.models import SUPPORTER_SCOPES
 from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.extensions import configured_limit, db, limiter
 from marketplace.forms import CheckboxesField, Required
 
 blueprint = Blueprint("supporters", __name__)
@@ -57,8 +60,23 @@ def _holders_only():
     return None
 
 
+def _invitation_sent(response) -> bool:
+    # Only invitations that went out count (they redirect back to this page); a form sent
+    # back with a mistake, or a supporter sent to their own page, emails nobody.
+    return response.status_code == 302 and urlsplit(response.location).path == url_for(".manage")
+
+
+def _person_key() -> str:
+    return f"user:{current_user.id}"
+
+
+# Below login_required, so only a logged-in person's invitations are counted.
 @blueprint.route("/supporters", methods=["GET", "POST"])
 @login_required
+@limiter.limit(configured_limit("SUPPORTER_INVITE_RATE_LIMIT"), methods=["POST"],
+               key_func=_person_key, deduct_when=_invitation_sent)
+@limiter.limit(configured_limit("SUPPORTER_INVITE_RATE_LIMIT"), methods=["POST"],
+               deduct_when=_invitation_sent)
 def manage():
     if redirect_to := _holders_only():
         return redirect_to

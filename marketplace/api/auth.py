@@ -12,6 +12,9 @@ Invariants:
   always includes "read", since acting on an order means reading it back.
 - Callers commit (except `token_required`, which records last use in its own small commit so
   a read-only request stays a read).
+- Every /api/v1 call counts against API_RATE_LIMIT: its token's allowance when it carries a
+  live token, otherwise its address's (a made-up or revoked token counts against the address,
+  so inventing tokens cannot dodge the limit).
 """
 from __future__ import annotations
 
@@ -23,11 +26,12 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Response, current_app, g, jsonify, make_response, request
+from flask_limiter.util import get_remote_address
 
 from marketplace.accounts.models import API_TOKEN_SCOPES, ApiToken, User
 from marketplace.api import blueprint
 from marketplace.errors import DomainError, NotFound
-from marketplace.extensions import db
+from marketplace.extensions import configured_limit, db, limiter
 from marketplace.times import utcnow
 
 TOKEN_PREFIX = "pwt_"
@@ -184,6 +188,21 @@ def token_required(scope: str):
         return wrapped
 
     return decorator
+
+
+def rate_limit_key() -> str:
+    """Whose allowance this call uses: the live token's, or else the caller's address."""
+    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        try:
+            return f"token:{authenticate(secret.strip()).id}"
+        except TokenRefused:
+            pass
+    return f"address:{get_remote_address()}"
+
+
+limiter.shared_limit(configured_limit("API_RATE_LIMIT"), scope="api",
+                     key_func=rate_limit_key)(blueprint)
 
 
 @blueprint.after_request

@@ -100,6 +100,13 @@ def reconcile_command() -> None:
 @with_appcontext
 def localstripe_command(port: int | None, state_dir: Path | None, from_scratch: bool) -> None:
     """Run the local test payment server (loopback only)."""
+    try:  # a development tool (the dev extra): production installs never have it
+        import localstripe  # noqa: F401
+    except ImportError as error:
+        raise click.ClickException(
+            "localstripe, the local test payment server, is not installed. It is a development "
+            "tool: install it with  pip install -e '.[dev]'  (make run does)."
+        ) from error
     from marketplace.payments.localstripe_server import serve
 
     base = urlparse(gateway.api_base())
