@@ -131,21 +131,22 @@ def test_changes_without_the_forms_csrf_token_are_refused(app, migrated_database
     protected = create_app(TestConfig, WTF_CSRF_ENABLED=True,
                            SQLALCHEMY_DATABASE_URI=migrated_database,
                            SEARCH_INDEX_DIR=str(tmp_path / "csrf-index"))
+    # Requests run outside any app context of ours: each gets its own, as in production, so
+    # Flask-WTF's per-context token cache (g) cannot hide a token missing from the session.
+    client = protected.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', login_page).group(1)
+    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    for action in ("pause", "delete"):
+        refused = client.post(f"/provider/services/{service_id}/{action}")
+        assert refused.status_code == 400
+        assert "This form has expired" in refused.get_data(as_text=True)
+    dashboard = client.get("/provider").get_data(as_text=True)
+    form_token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', dashboard).group(1)
+    accepted = client.post(f"/provider/services/{service_id}/pause",
+                           data={"csrf_token": form_token})
+    assert accepted.status_code == 302
     with protected.app_context():
-        client = protected.test_client()
-        login_page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', login_page).group(1)
-        client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-        for action in ("pause", "delete"):
-            refused = client.post(f"/provider/services/{service_id}/{action}")
-            assert refused.status_code == 400
-            assert "This form has expired" in refused.get_data(as_text=True)
-        dashboard = client.get("/provider").get_data(as_text=True)
-        form_token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', dashboard).group(1)
-        accepted = client.post(f"/provider/services/{service_id}/pause",
-                               data={"csrf_token": form_token})
-        assert accepted.status_code == 302
-        db.session.remove()
         db.engine.dispose()  # this app's own pool: leave no connection open behind it
     db.session.expire_all()
     assert db.session.get(Service, service_id).status == "paused"
