@@ -218,9 +218,10 @@ def make_provider(rng: random.Random, number: int, today: date,
     names = kind["names"] if named_for_main_kind else words.PROVIDER_NAMES[provider_type]
     name = rng.choice(names).format(**context)
     if names_taken is not None:
-        name = next(candidate for candidate in
-                    [name, f"{name} ({place})", *(f"{name} ({place} {n})" for n in range(2, 10**6))]
-                    if candidate not in names_taken)
+        # Lazily: the numbered names are only made while the plainer ones are taken.
+        candidates = itertools.chain((name, f"{name} ({place})"),
+                                     (f"{name} ({place} {n})" for n in itertools.count(2)))
+        name = next(candidate for candidate in candidates if candidate not in names_taken)
         names_taken.add(name)
     user_led = rng.random() < USER_LED_SHARE.get(provider_type, 0.0)
     staff = _staff_count(rng, provider_type)
