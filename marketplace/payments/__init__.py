@@ -1,2 +1,2 @@
 """Card payments through Stripe (stripe_gateway.py is the only module importing stripe),
-webhooks, and payout runs that pay providers."""
+refunds and webhooks. Paying providers is marketplace/payouts."""
