@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
+from marketplace.forms import Required
 from marketplace.times import london_today
 
 
@@ -19,16 +20,15 @@ def _digits(value: str | None) -> str:
 
 
 class TestCardForm(FlaskForm):
-    card_number = StringField("Card number")
-    expiry_month = StringField("Expiry month")
-    expiry_year = StringField("Expiry year")
-    cvc = StringField("Security code (CVC)")
+    card_number = StringField("Card number", [Required("Enter the card number")])
+    expiry_month = StringField("Expiry month", [Required("Enter the expiry month, for example 12")])
+    expiry_year = StringField("Expiry year", [Required("Enter the expiry year, for example 2030")])
+    cvc = StringField("Security code (CVC)",
+                      [Required("Enter the 3-digit security code from the back of the card")])
     submit = SubmitField("Pay now")
 
     def validate_card_number(self, field):
         number = _digits(field.data)
-        if not number:
-            raise ValidationError("Enter the card number")
         if not number.isdigit() or len(number) != 16:
             raise ValidationError("Enter the 16-digit card number, for example 4242 4242 4242 4242")
 

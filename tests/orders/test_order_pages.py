@@ -174,6 +174,8 @@ def test_not_enough_money_and_a_bad_quantity_are_shown_beside_the_fields(app, ma
                             ("", "Enter how many you want")):
         response = sam.post(url, data=market.order_form(token="bad-quantity", quantity=quantity))
         assert response.status_code == 400 and words in text(response)
+        # A screen reader hears the problem in the page title first.
+        assert "<title>Error: Order " in response.get_data(as_text=True)
     wrong_dates = sam.post(url, data=market.order_form(token="bad-dates-1", starts_on="2026-06-02",
                                                         ends_on="2026-06-01"))
     assert "The end date must be on or after the start date" in text(wrong_dates)
