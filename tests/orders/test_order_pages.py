@@ -320,6 +320,16 @@ def test_the_provider_invoice_has_what_a_finance_team_needs(app, market):
     assert market.sam.email not in words
 
 
+def test_the_invoice_of_a_cancelled_order_asks_for_nothing(app, market):
+    place(browser(app, market.sam), market)
+    order = only_order()
+    assert act(browser(app, market.sam), order, "cancel").status_code == 302
+    words = text(browser(app, market.provider_owner).get(f"/provider/orders/{order.id}/invoice"))
+    assert "Cancelled: there is nothing to pay" in words
+    assert "To pay (cancelled) £0.00" in words
+    assert "Total £100.00" not in words
+
+
 def test_a_direct_payment_order_goes_on_to_card_payment(app, market):
     from tests.factories import make_funded_budget
 
