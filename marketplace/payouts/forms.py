@@ -29,26 +29,40 @@ class _Checked:
             raise StopValidation(str(problem)) from None
 
 
+class _CheckedUnlessKept(_Checked):
+    """Left empty, the account number already saved stays: the page never sends the full number
+    back to the browser, so a provider re-saving the name or sort code need not type it again."""
+
+    def __call__(self, form, field):
+        if not (field.data or "").strip() and form.kept_account_number:
+            field.normalised = form.kept_account_number
+            raise StopValidation()
+        super().__call__(form, field)
+
+
 class BankDetailsForm(FlaskForm):
     account_name = StringField("Name on the account", validators=[_Checked(backends.check_account_name)])
     sort_code = StringField("Sort code", validators=[_Checked(backends.normalise_sort_code)])
-    account_number = StringField("Account number", validators=[_Checked(backends.normalise_account_number)])
+    account_number = StringField(
+        "Account number", validators=[_CheckedUnlessKept(backends.normalise_account_number)])
+
+    def __init__(self, *args, kept_account_number: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_account_number = kept_account_number
 
     @classmethod
-    def from_details(cls, details) -> "BankDetailsForm":
-        if details is None:
-            return cls()
-        return cls(data={
-            "account_name": details.account_name,
-            "sort_code": _dashed(details.sort_code),
-            "account_number": details.account_number,
-        })
+    def for_details(cls, details, *, submitted: bool) -> "BankDetailsForm":
+        kept = details.account_number if details is not None else ""
+        if submitted or details is None:
+            return cls(kept_account_number=kept)
+        return cls(data={"account_name": details.account_name,
+                         "sort_code": _dashed(details.sort_code)}, kept_account_number=kept)
 
     def values(self) -> dict[str, str]:
         return {
             "account_name": self.account_name.data or "",
             "sort_code": self.sort_code.data or "",
-            "account_number": self.account_number.data or "",
+            "account_number": (self.account_number.data or "").strip() or self.kept_account_number,
         }
 
 
@@ -58,8 +72,8 @@ class ConnectDetailsForm(FlaskForm):
     )
 
     @classmethod
-    def from_details(cls, details) -> "ConnectDetailsForm":
-        if details is None:
+    def for_details(cls, details, *, submitted: bool) -> "ConnectDetailsForm":
+        if submitted or details is None:
             return cls()
         return cls(data={"stripe_account_id": details.stripe_account_id})
 
@@ -69,7 +83,7 @@ class ConnectDetailsForm(FlaskForm):
 
 def details_form_for(backend_name: str, details, *, submitted: bool) -> FlaskForm:
     form_class = ConnectDetailsForm if backend_name == "stripe_connect" else BankDetailsForm
-    return form_class() if submitted else form_class.from_details(details)
+    return form_class.for_details(details, submitted=submitted)
 
 
 class RunActionForm(FlaskForm):

@@ -65,6 +65,21 @@ def test_the_page_shows_the_saved_details_and_a_change_is_emailed(app, provider)
     assert len(emails) == 2
 
 
+def test_the_full_account_number_never_goes_back_to_the_browser_and_empty_keeps_it(app, provider):
+    client = login(app, provider.owner)
+    client.post("/provider/payout-details", data=GOOD)
+    page = client.get("/provider/payout-details").get_data(as_text=True)
+    assert "00733445" not in page
+    assert "Leave it empty to keep the account ending 3445" in page
+    kept = client.post("/provider/payout-details", data={**GOOD, "account_name": "Bright Days Ltd",
+                                                           "account_number": ""})
+    assert kept.status_code == 302
+    assert (details().account_name, details().account_number) == ("Bright Days Ltd", "00733445")
+    wrong = client.post("/provider/payout-details", data={**GOOD, "account_number": "123"})
+    assert wrong.status_code == 400 and "00733445" not in wrong.get_data(as_text=True)
+    assert details().account_number == "00733445"
+
+
 def test_a_connect_deployment_asks_for_a_connected_account_id(app, provider):
     app.config["PAYOUT_BACKEND"] = "stripe_connect"
     client = login(app, provider.owner)
