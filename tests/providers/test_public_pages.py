@@ -116,3 +116,18 @@ def test_a_provider_that_is_not_user_led_shows_no_board_statement_or_badge(clien
     assert "badge-ulo" not in page and "badge-micro" not in page
     assert "Big Care Ltd has no services listed at the moment." in page
     assert "This provider has not given contact details yet." not in page  # factory gives email
+
+
+def test_the_service_page_explains_dbs_insurance_micro_provider_and_brokerage(client):
+    provider = make_provider(staff_count=1, is_user_led=True, dbs_checked_on=None,
+                             has_insurance=False)
+    service = make_service(provider, category="support-planning")
+    page = client.get(f"/services/{service.id}").get_data(as_text=True)
+    for question, meaning in (
+            ("What is a DBS check?", "looks at a person’s criminal record"),
+            ("What does this insurance cover?", "Public liability insurance pays out if"),
+            ("What is a micro-provider?", "fewer than 10 staff"),
+            ("What is brokerage?", "helps you plan your support and arrange it"),
+            ("What does user-led mean?", "run by people who use support like this")):
+        assert f"<summary>{question}</summary>" in page and meaning in page
+    assert "DBS check</dt>\n<dd>Not given" in page
