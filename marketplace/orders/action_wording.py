@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from marketplace.money import format_pence
+
 
 @dataclass(frozen=True)
 class ActionWording:
@@ -16,6 +18,16 @@ class ActionWording:
     reason_missing: str = ""
     #: Styled as a warning: the action ends the order or gives money away.
     warning: bool = False
+    #: Asked again on a page of its own before it is done: (question, yes button). One press
+    #: on a phone must not end an order.
+    confirm: tuple[str, str] | None = None
+
+    def explain(self, order) -> str:
+        """The explanation for this order: its total, and who decides a direct payment's dispute
+        (no organisation holds a direct payment; the council's team does)."""
+        decider = ("the council's direct payments team" if order.route == "direct"
+                   else "the organisation that holds the budget")
+        return self.explanation.format(total=format_pence(order.total_pence), decider=decider)
 
 
 ACTIONS: dict[str, ActionWording] = {
@@ -60,15 +72,17 @@ ACTIONS: dict[str, ActionWording] = {
         "The {total} set aside goes back to the budget and the provider is told.",
         "Order {order_id} is cancelled. The money is back in the budget.",
         warning=True,
+        confirm=("Are you sure you want to cancel this order?", "Yes, cancel this order"),
     ),
     "dispute": ActionWording(
         "Something went wrong",
-        "The {total} is held, not paid, until the organisation that holds the budget decides "
-        "what should happen.",
+        "The {total} is held, not paid, until {decider} decides what should happen.",
         "We have recorded the problem with order {order_id}. The money is on hold.",
         note_label="What went wrong?",
         reason_required=True, reason_missing="Say what went wrong",
         warning=True,
+        confirm=("Do you want to tell us something went wrong with this order?",
+                 "Yes, put the money on hold"),
     ),
     "resolve_pay": ActionWording(
         "Settle: pay the provider",

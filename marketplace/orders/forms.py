@@ -140,6 +140,8 @@ class OrderActionForm(FlaskForm):
         "Note", validators=[Length(max=NOTE_LIMIT, message=f"Use {NOTE_LIMIT} characters or fewer")]
     )
     return_to = HiddenField()
+    #: "yes" once the person has answered the confirmation page of a cancel or dispute.
+    confirmed = HiddenField()
 
 
 class StateFilterForm(FlaskForm):

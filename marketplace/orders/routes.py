@@ -188,6 +188,10 @@ def act(order_id: int, action: str):
         valid = False
     if not valid:
         return _order_page(order, status=400, failed_action=action, action_form=form)
+    if wording.confirm and form.confirmed.data != "yes":
+        return render_template("orders/confirm_action.html", order=order, action=action,
+                               wording=wording, note=note,
+                               return_to=safe_redirect_path(form.return_to.data) or "")
     try:
         services.act_on_order(current_user, order.id, action, note)
     except IllegalTransition as refused:

@@ -28,7 +28,8 @@ def only_order():
 
 
 def act(client, order, action, **data):
-    return client.post(f"/orders/{order.id}/actions/{action}", data=data)
+    """Press an order's button, answering "yes" where the page asks first."""
+    return client.post(f"/orders/{order.id}/actions/{action}", data={"confirmed": "yes", **data})
 
 
 def test_the_whole_managed_journey_through_the_pages(app, market):
@@ -318,6 +319,38 @@ def test_the_provider_invoice_has_what_a_finance_team_needs(app, market):
                      "Paid through Pathways from a managed account held by Salford Independent Living"):
         assert expected in words
     assert market.sam.email not in words
+
+
+def test_cancel_and_dispute_ask_first_and_say_what_happens_to_the_money(app, market):
+    sam = browser(app, market.sam)
+    place(sam, market)
+    order = only_order()
+    asked = sam.post(f"/orders/{order.id}/actions/cancel", data={})
+    words = text(asked)
+    assert asked.status_code == 200
+    assert "Are you sure you want to cancel this order?" in words
+    assert "The £100.00 set aside goes back to the budget and the provider is told." in words
+    assert "No, go back to the order" in words
+    db.session.expire_all()
+    assert only_order().state == "awaiting_approval"
+    assert ledger.budget_balances(market.budget.id).committed_pence == 10_000
+    assert "Yes, cancel this order" in words and 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    assert act(sam, order, "cancel").status_code == 302
+    db.session.expire_all()
+    assert only_order().state == "cancelled"
+
+
+def test_a_dispute_on_a_direct_payment_names_who_decides(app, market):
+    """No organisation holds a direct payment: the council's team decides its disputes."""
+    from marketplace.orders.action_wording import ACTIONS
+    from tests.factories import make_funded_budget
+
+    direct = make_funded_budget(market.sam, amount_pence=20_000, route="direct")
+    browser(app, market.sam).post(f"/services/{market.service.id}/order", data=market.order_form(
+        token="direct-dispute-1", budget_id=direct.id, quantity=1))
+    explanation = ACTIONS["dispute"].explain(only_order())
+    assert explanation == ("The £25.00 is held, not paid, until the council's direct payments "
+                           "team decides what should happen.")
 
 
 def test_the_invoice_of_a_cancelled_order_asks_for_nothing(app, market):
