@@ -46,6 +46,12 @@ class FundingStream(db.Model):
         back_populates="stream", cascade="all, delete-orphan", order_by="SpendingRule.id"
     )
 
+    @property
+    def budget_name(self) -> str:
+        """ "Salford adult social care budget", but "Personal health budget", not "... budget
+        budget": how a sentence names a budget from this stream."""
+        return self.name if self.name.lower().endswith("budget") else f"{self.name} budget"
+
     __table_args__ = (
         sa.CheckConstraint("kind IN ('social_care', 'health', 'joint')", name="kind_known"),
     )

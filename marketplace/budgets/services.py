@@ -179,7 +179,7 @@ def pay_due_instalments(today: date, *, actor: User | None = None) -> int:
         budget = instalment.budget
         transaction = ledger.move(
             "allocation",
-            f"Instalment of your {budget.stream.name} budget for {instalment.due_on:%-d %B %Y}",
+            f"Instalment of your {budget.stream.budget_name} for {instalment.due_on:%-d %B %Y}",
             instalment.amount_pence,
             ledger.funding_account(budget.stream_id),
             ledger.budget_available_account(budget.id),

@@ -58,7 +58,7 @@ def spending_rule_problem(budget: Budget, service: Service) -> str | None:
     reason = blocked_reason(budget.stream, service.category)
     if reason is None:
         return None
-    return f"Your {budget.stream.name} budget can't be used for this because {reason}"
+    return f"Your {budget.stream.budget_name} can't be used for this because {reason}"
 
 
 def budgets_for_holder(holder_id: int) -> list[Budget]:

@@ -306,7 +306,7 @@ def test_an_order_the_spending_rules_forbid_is_422_with_the_reason(client, app):
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "not_allowed_by_budget_rules"
     assert response.get_json()["error"]["message"] == (
-        "Your Personal health budget budget can't be used for this because the NHS does not "
+        "Your Personal health budget can't be used for this because the NHS does not "
         "pay for gym memberships")
     assert _order_count() == 0
 

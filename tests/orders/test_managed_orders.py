@@ -114,7 +114,7 @@ def test_spending_rules_are_enforced_on_the_server(market):
     db.session.commit()
     with pytest.raises(SpendingRuleRefusal) as refused:
         orders.place_order(holder, holder.id, OrderRequest(budget.id, service.id, quantity=1))
-    assert refused.value.message.startswith(f"Your {budget.stream.name} budget can't be used for this because")
+    assert refused.value.message.startswith(f"Your {budget.stream.budget_name} can't be used for this because")
 
 
 def test_nobody_else_can_order_from_a_holders_budget(market):

@@ -146,8 +146,10 @@ def test_the_spending_rule_is_shown_in_search_and_on_the_service_page_and_enforc
 
     page = sam.get(f"/services/{market.service.id}")
     assert notice in text(page)
-    assert "None of your budgets can be used for this" in text(page)
-    assert 'name="budget_id" id="budget_id-0" value="%d" disabled' % market.budget.id in page.get_data(as_text=True)
+    # No form that could only be refused: the page says plainly why.
+    assert "Your budgets can't be used for this, so it can't be ordered here" in text(page)
+    assert 'name="budget_id"' not in page.get_data(as_text=True)
+    assert "Check your order" not in text(page)
 
     # Bypassing the page: the server refuses and nothing changes.
     refused = sam.post(f"/services/{market.service.id}/order", data=market.order_form(token="bypass-123"))
