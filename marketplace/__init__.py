@@ -23,7 +23,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         raise RuntimeError("Set SECRET_KEY: a long random string that signs sessions.")
     _trust_proxies(app, int(app.config.get("TRUSTED_PROXIES") or 0))
 
-    from marketplace import cli, errors, models, security, templating  # noqa: F401
+    from marketplace import cli, errors, forms, models, security, templating  # noqa: F401
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -8,11 +8,25 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+import wtforms.widgets as wtforms_widgets
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from marketplace.money import InvalidAmount, parse_pounds
+
+
+def _stop_silent_cutting() -> None:
+    """WTForms writes a Length limit into the page as maxlength, and a browser then cuts pasted
+    text at the limit without a word. The server's "Use 2000 characters or fewer", beside the
+    field with the text kept, is what a person should see instead."""
+    for widget in vars(wtforms_widgets).values():
+        attrs = getattr(widget, "validation_attrs", None)
+        if isinstance(widget, type) and attrs and "maxlength" in attrs:
+            widget.validation_attrs = [name for name in attrs if name != "maxlength"]
+
+
+_stop_silent_cutting()
 
 
 def trimmed(value):
@@ -90,7 +104,9 @@ class WholeNumberField(StringField):
     the int, or None when empty or unreadable. Ranges are checked by the form, which says
     what the range is."""
 
-    _NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+    #: Any length: a number too large is out of range, and the form's range message says so
+    #: ("from 1 to 500"), not "enter a whole number".
+    _NUMBER = re.compile(r"^-?[0-9]{1,100}$")
 
     def __init__(self, label, *, invalid_message: str, **kwargs):
         super().__init__(label, **kwargs)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from marketplace import areas, vocabulary
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
+from marketplace.money import format_pence
 from marketplace.providers.models import Provider, Service
 from marketplace.search.outbox import queue_reindex
 from marketplace.times import london_today
@@ -41,6 +42,8 @@ REMOTE_MODES = {"online", "phone"}
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
 MAX_CAPACITY = 1000
+MAX_PRICE_PENCE = 100_000_00
+MAX_STAFF = 10_000
 
 Problem = tuple[str, str]
 
@@ -144,8 +147,8 @@ def find_provider_problems(details: ProviderDetails, *, today: date | None = Non
         ))
     if details.staff_count is None:
         problems.append(("staff_count", "Enter how many staff you have, like 3"))
-    elif details.staff_count < 0:
-        problems.append(("staff_count", "The number of staff cannot be less than 0"))
+    elif not 0 <= details.staff_count <= MAX_STAFF:
+        problems.append(("staff_count", f"Enter a number of staff from 0 to {MAX_STAFF:,}"))
     if details.provider_type == "personal-assistant" and details.dbs_checked_on is None:
         problems.append((
             "dbs_checked_on",
@@ -298,6 +301,8 @@ def find_service_problems(details: ServiceDetails) -> list[Problem]:
         problems.append(("price_pence", "Enter the price in pounds, like 12 or 12.50"))
     elif details.price_pence < 0:
         problems.append(("price_pence", "The price cannot be less than £0"))
+    elif details.price_pence > MAX_PRICE_PENCE:
+        problems.append(("price_pence", f"Enter a price of no more than {format_pence(MAX_PRICE_PENCE)}"))
     if details.price_unit not in vocabulary.values(vocabulary.PRICE_UNITS):
         problems.append(("price_unit", "Choose what the price is for: hour, session, item or month"))
     if details.is_group:

@@ -109,3 +109,19 @@ def test_forms_require_a_csrf_token(app):
     )
     assert response.status_code == 400
     assert "form has expired" in response.get_data(as_text=True)
+
+
+def test_a_name_pasted_past_the_limit_is_kept_and_the_limit_is_said_not_silently_cut(client):
+    """No field carries maxlength (a browser would cut pasted text without a word): the server
+    says what the limit is, beside the field, with what was typed still there."""
+    for path in ("/register", "/login"):
+        assert "maxlength" not in client.get(path).get_data(as_text=True)
+    long_name = "Samantha " * 14  # 126 characters
+    response = client.post("/register", data={
+        "display_name": long_name, "email": "sam@example.org", "role": "holder",
+        "password": PASSWORD, "confirm_password": PASSWORD})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Use 120 characters or fewer" in page
+    assert long_name.strip() in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0

@@ -118,10 +118,12 @@ def test_a_managed_account_starting_later_pays_nothing_in_yet(
         ({"route": "cheque"}, "Choose direct payment, managed account or a split"),
         ({"amount": "abc"}, "Enter an amount in pounds, like 12 or 12.50"),
         ({"amount": "0"}, "Enter an amount greater than zero"),
-        ({"amount": "12.345"}, "Enter an amount in pounds, like 12 or 12.50"),
+        ({"amount": "12.345"}, "Use no more than 2 decimal places for pence, like 12.50"),
+        ({"amount": "99999999"}, "Enter an amount of no more than £9,999,999.99"),
         ({"stream": ""}, "Choose a funding stream"),
         ({"stream": "999999"}, "Choose a funding stream"),
         ({"instalment_every_weeks": "0"}, "Enter a number of weeks from 1 to 52"),
+        ({"instalment_every_weeks": "100000000000"}, "Enter a number of weeks from 1 to 52"),
         ({"instalment_every_weeks": "four"}, "Enter a whole number of weeks, like 4"),
     ],
 )

@@ -173,6 +173,7 @@ def test_not_enough_money_and_a_bad_quantity_are_shown_beside_the_fields(app, ma
     assert 'href="#budget_id"' in posted.get_data(as_text=True)
 
     for quantity, words in (("0", "Enter a number from 1 to 500"),
+                            ("99999999999", "Enter a number from 1 to 500"),
                             ("lots", "Enter how many as a whole number, like 4"),
                             ("", "Enter how many you want")):
         response = sam.post(url, data=market.order_form(token="bad-quantity", quantity=quantity))

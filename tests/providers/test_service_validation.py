@@ -36,7 +36,9 @@ RULES = [
     ({"price": ""}, "price", "Enter the price in pounds, like 12 or 12.50"),
     ({"price": "abc"}, "price", "Enter an amount in pounds, like 12 or 12.50"),
     ({"price": "-5"}, "price", "The price cannot be less than £0"),
-    ({"price": "12.345"}, "price", "no more than 2 decimal places"),
+    ({"price": "12.345"}, "price", "Use no more than 2 decimal places for pence, like 12.50"),
+    ({"price": "250000"}, "price", "Enter a price of no more than £100,000.00"),
+    ({"price": "123456789"}, "price", "Enter an amount of no more than £9,999,999.99"),
     ({"price_unit": None}, "price_unit",
      "Choose what the price is for: hour, session, item or month"),
     ({"price_unit": "year"}, "price_unit",
@@ -45,6 +47,7 @@ RULES = [
     ({"capacity": "0"}, "capacity", "Enter a number of places from 1 to 1000"),
     ({"capacity": "-3"}, "capacity", "Enter a number of places from 1 to 1000"),
     ({"capacity": "eight"}, "capacity", "Enter the number of places as a whole number, like 8"),
+    ({"capacity": "99999999999"}, "capacity", "Enter a number of places from 1 to 1000"),
     ({"is_group": None, "poolable": None}, "capacity", "Only group services have a number of places"),
     ({"is_group": None, "capacity": ""}, "poolable", "Only group services can be pooled"),
 ]
