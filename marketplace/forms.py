@@ -6,12 +6,15 @@ one message per field (a field that could not be read does not also say "require
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import ClassVar
 
 import wtforms.widgets as wtforms_widgets
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField
+from markupsafe import Markup, escape
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+from wtforms.utils import unset_value
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.money import InvalidAmount, parse_pounds
 
@@ -145,24 +148,110 @@ class PoundsField(StringField):
                 raise ValueError(str(error)) from None
 
 
-class PlainDateField(DateField):
-    """type=date where browsers support it; YYYY-MM-DD (or DD/MM/YYYY) typed text elsewhere.
-    Optional unless validators say otherwise."""
+_PARTS = ("day", "month", "year")
 
-    widget = DateInput()
+
+class DatePartsInput:
+    """Day, month and year boxes (the GOV.UK date pattern): no browser shows its own
+    mm/dd/yyyy beside our hint, and every phone keyboard types digits into them."""
+
+    def __call__(self, field, **kwargs):
+        invalid = ' aria-invalid="true"' if field.errors else ""
+        boxes = []
+        for part, value, width in zip(_PARTS, field.parts, ("2", "2", "4")):
+            box_id = field.id if part == "day" else f"{field.id}-{part}"
+            boxes.append(
+                f'<div class="date-part"><label for="{box_id}">{part.capitalize()}</label>'
+                f'<input class="input input-width-{width}" id="{box_id}" '
+                f'name="{field.name}-{part}" type="text" inputmode="numeric" '
+                f'value="{escape(value)}"{invalid}></div>')
+        return Markup(f'<div class="date-parts">{"".join(boxes)}</div>')
+
+
+class PlainDateField(Field):
+    """A date typed as day, month and year (three boxes named `<name>-day`, ...). A single
+    `<name>` value as 2026-04-01 or 1/4/2026 is read too (links and the check page carry
+    dates that way). Optional unless validators say otherwise; `parts` keeps what was typed."""
+
+    widget = DatePartsInput()
 
     def __init__(self, label, validators=None, **kwargs):
-        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"],
-                         validators=validators or [Optional()], **kwargs)
+        super().__init__(label, validators=validators or [Optional()], **kwargs)
+        self._typed = ("", "", "")
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
+    @property
+    def parts(self) -> tuple[str, str, str]:
+        """The boxes' values: the date's (also one a view set after reading the form), or what
+        was typed when it is not a date yet."""
+        return _parts_of(self.data) if self.data else self._typed
+
+    @parts.setter
+    def parts(self, typed: tuple[str, str, str]) -> None:
+        self._typed = typed
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data if isinstance(data, date) else None
+        self.parts = _parts_of(self.data)
+        self.raw_data = []
+        if formdata is None:
             return
-        try:
-            super().process_formdata([valuelist[0].strip()])
-        except ValueError:
+        if any(f"{self.name}-{part}" in formdata for part in _PARTS):
+            self.parts = tuple((formdata.get(f"{self.name}-{part}") or "").strip()
+                               for part in _PARTS)
+        elif self.name in formdata:
+            text = (formdata.get(self.name) or "").strip()
+            self.parts = _parts_of_text(text)
+            if self.parts is None:
+                self.parts, self.raw_data, self.data = (text, "", ""), [text], None
+                self.process_errors.append(_NOT_A_DATE)
+                return
+        else:
             self.data = None
-            raise ValueError(
-                "Enter a real date as year-month-day, for example 2026-04-01"
-            ) from None
+            return
+        # One string, empty only when every box is: Optional() looks at raw_data[0].
+        self.raw_data = [" ".join(self.parts).strip()]
+        self.data = None
+        if self.raw_data[0]:
+            try:
+                self.data = _date_from_parts(*self.parts)
+            except ValueError as problem:
+                self.process_errors.append(str(problem))
+
+    def _value(self):
+        return self.data.isoformat() if self.data else ""
+
+
+def _parts_of(value: date | None) -> tuple[str, str, str]:
+    return (str(value.day), str(value.month), str(value.year)) if value else ("", "", "")
+
+
+def _parts_of_text(text: str) -> tuple[str, str, str] | None:
+    """'2026-04-01' or '1/4/2026' as its boxes; None for anything else."""
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        return iso.group(3), iso.group(2), iso.group(1)
+    british = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if british:
+        return british.group(1), british.group(2), british.group(3)
+    return None if text else ("", "", "")
+
+
+_NOT_A_DATE = "Enter a real date, for example 27 3 2026"
+
+
+def _date_from_parts(day: str, month: str, year: str) -> date:
+    missing = [name for name, value in zip(_PARTS, (day, month, year)) if not value]
+    if missing:
+        raise ValueError(f"The date must include a {' and a '.join(missing)}")
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise ValueError("Enter the date in numbers, for example 27 3 2026")
+    if len(year) != 4:
+        raise ValueError("Enter the year as 4 digits, for example 2026")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(_NOT_A_DATE) from None

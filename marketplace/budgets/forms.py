@@ -3,12 +3,15 @@ returns (read from the query string, so no CSRF token), the plan and its outcome
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from marketplace.budgets.plans import ABOUT_ME_LIMIT, OUTCOME_LIMIT
 from marketplace.forms import PlainDateField, Required
+from marketplace.times import london_today
 
 
 class DateRangeForm(FlaskForm):
@@ -33,6 +36,16 @@ class PlanForm(FlaskForm):
         ],
     )
     review_on = PlainDateField("When I want to look at my plan again")
+
+    def __init__(self, *args, saved_review_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_review_on = saved_review_on
+
+    def validate_review_on(self, field):
+        # A date already saved may have passed (the page says so); a new one must be ahead.
+        if field.data and field.data != self.saved_review_on and field.data < london_today():
+            raise ValidationError("Choose a review date in the future: it is when you want "
+                                  "to look at your plan again")
 
 
 class OutcomeForm(FlaskForm):

@@ -265,7 +265,8 @@ def plan(holder_id: int | None):
         holder, can_edit = _plan_holder(holder_id)
         return _plan_page(holder, holder_id, can_edit)
     holder = _holder(holder_id, "plan")
-    form = PlanForm()
+    saved = plans.get_plan(holder)
+    form = PlanForm(saved_review_on=saved.review_on if saved else None)
     if form.validate_on_submit():
         try:
             plans.save_plan(

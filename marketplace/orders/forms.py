@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
@@ -16,6 +17,10 @@ from wtforms.validators import Length, ValidationError
 
 from marketplace.orders.services import MAX_QUANTITY, OrderRequest
 from marketplace.forms import PlainDateField, Required, WholeNumberField
+from marketplace.times import london_today
+
+#: How far ahead an order may start: further is almost always a mistyped year.
+MAX_DAYS_AHEAD = 2 * 366
 
 NOTE_LIMIT = 1000
 _TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -67,6 +72,12 @@ class _OrderFields(FlaskForm):
     def validate_quantity(self, field):
         if field.number is not None and not 1 <= field.number <= MAX_QUANTITY:
             raise ValidationError(f"Enter a number from 1 to {MAX_QUANTITY}")
+
+    def validate_starts_on(self, field):
+        if field.data and field.data < london_today():
+            raise ValidationError("The start date cannot be in the past")
+        if field.data and field.data > london_today() + timedelta(days=MAX_DAYS_AHEAD):
+            raise ValidationError("Enter a start date within the next 2 years")
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

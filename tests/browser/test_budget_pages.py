@@ -3,7 +3,7 @@ by axe-core at WCAG 2.2 AA."""
 
 from __future__ import annotations
 
-from marketplace.times import utcnow
+from marketplace.times import london_today, utcnow
 
 from tests.budgets.helpers import (
     allocate,
@@ -50,7 +50,9 @@ def test_holder_pages_pass_axe(page, check_accessibility):  # noqa: F811
 
     page.goto("/plan")
     page.fill("#about_me", "My allotment and my friends")
-    page.fill("#review_on", "2026-10-01")
+    page.fill("#review_on", "1")
+    page.fill("#review_on-month", "10")
+    page.fill("#review_on-year", str(london_today().year + 1))
     with page.expect_navigation():
         page.click("text=Save the plan")
     page.fill("#new-text", "Get back to photography")

@@ -57,9 +57,13 @@ def test_a_commissioner_allocates_a_split_budget_in_the_browser(app, page, check
     check_accessibility(page, "allocation errors")
 
     values = allocation_form(stream, organisation, route="split", direct_amount="1300")
-    for field in ["holder_email", "amount", "period_start", "period_end",
-                  "instalment_every_weeks", "direct_amount"]:
+    for field in ["holder_email", "amount", "instalment_every_weeks", "direct_amount"]:
         page.fill(f"#{field}", values[field])
+    for field in ["period_start", "period_end"]:  # day, month and year boxes
+        year, month, day = values[field].split("-")
+        page.fill(f"#{field}", day)
+        page.fill(f"#{field}-month", month)
+        page.fill(f"#{field}-year", year)
     page.select_option("#stream", values["stream"])
     page.select_option("#managed_by", values["managed_by"])
     page.check("input[name=route][value=split]")

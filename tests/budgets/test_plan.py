@@ -24,7 +24,7 @@ def test_a_holder_writes_their_plan_and_outcomes(client, holder):
 
     response = client.post(
         "/plan",
-        data={"about_me": "My cat, my allotment and my friends.", "review_on": "2026-10-01"},
+        data={"about_me": "My cat, my allotment and my friends.", "review_on": "2027-10-01"},
     )
     assert response.status_code == 302
     response = client.post("/plan/outcomes", data={"new-text": "  Get back to   photography "})
@@ -32,7 +32,8 @@ def test_a_holder_writes_their_plan_and_outcomes(client, holder):
     client.post("/plan/outcomes", data={"new-text": "Feel less alone on Sundays"})
     page = client.get("/plan").get_data(as_text=True)
     assert "My cat, my allotment and my friends." in page
-    assert 'value="2026-10-01"' in page
+    for part, value in (("day", "1"), ("month", "10"), ("year", "2027")):
+        assert f'name="review_on-{part}" type="text" inputmode="numeric" value="{value}"' in page
     assert "<h3>Get back to photography</h3>" in page
     assert "Last changed on" in page and "by Sam Patel." in page
     plan = the_plan(holder)
@@ -73,7 +74,7 @@ def test_plan_mistakes_are_explained(client, holder):
     assert "Use 300 characters or fewer" in response.get_data(as_text=True)
     response = client.post("/plan", data={"about_me": "Fine", "review_on": "next spring"})
     assert response.status_code == 400
-    assert "Enter a real date as year-month-day" in response.get_data(as_text=True)
+    assert "Enter a real date, for example 27 3 2026" in response.get_data(as_text=True)
     assert the_plan(holder) is None
 
 
@@ -140,3 +141,21 @@ def test_a_supporter_with_plan_scope_edits_and_the_holder_sees_who(client, holde
     login(client, holder)
     page = client.get("/plan").get_data(as_text=True)
     assert "by Jo Broker on behalf of Sam Patel." in page
+
+
+def test_a_new_review_date_in_the_past_is_refused_but_a_saved_one_that_passed_is_kept(
+        client, holder, clock):
+    from datetime import datetime, timezone
+
+    login(client, holder)
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=timezone.utc))
+    refused = client.post("/plan", data={"about_me": "Fine", "review_on": "2026-05-19"})
+    assert refused.status_code == 400
+    assert "Choose a review date in the future" in refused.get_data(as_text=True)
+    assert the_plan(holder) is None
+    assert client.post("/plan", data={"about_me": "Fine", "review_on": "2026-06-01"}).status_code == 302
+    clock.set(datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc))
+    page = client.get("/plan").get_data(as_text=True)
+    assert "The review date has passed" in page
+    kept = client.post("/plan", data={"about_me": "Better now", "review_on": "2026-06-01"})
+    assert kept.status_code == 302 and the_plan(holder).about_me == "Better now"

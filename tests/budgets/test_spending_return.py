@@ -168,7 +168,9 @@ def test_the_default_period_is_the_budget_period_so_far(client, holder):
     budget = setup_return(holder)
     login(client, holder)
     html = client.get(f"/budget/{budget.id}/spending-return").get_data(as_text=True)
-    assert 'value="2026-04-01"' in html
+    # Day, month and year boxes, as the GOV.UK date pattern.
+    for part, value in (("day", "1"), ("month", "4"), ("year", "2026")):
+        assert f'name="start-{part}" type="text" inputmode="numeric" value="{value}"' in html
     assert "1 April 2026 to" in html
 
 

@@ -150,7 +150,7 @@ def test_a_bad_date_range_is_explained(client, holder):
     )
     response = client.get(f"/budget/{budget.id}/statement?start=yesterday")
     assert response.status_code == 400
-    assert "Enter a real date as year-month-day" in response.get_data(as_text=True)
+    assert "Enter a real date, for example 27 3 2026" in response.get_data(as_text=True)
     response = client.get(f"/budget/{budget.id}/statement.csv?start=31-31-2026")
     assert response.status_code == 400
     assert "Enter a real date" in response.get_data(as_text=True)

@@ -1,5 +1,7 @@
 """Ordering through the pages, as a budget holder, a supporter, a provider and the staff of the
 organisation holding the budget would: what each sees and what each is refused."""
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 
 from marketplace.budgets import plans
@@ -310,7 +312,8 @@ def test_my_orders_can_be_filtered_by_state(app, market):
     assert browser(app, market.other_holder).get(f"/people/{market.sam.id}/orders").status_code == 404
 
 
-def test_the_provider_invoice_has_what_a_finance_team_needs(app, market):
+def test_the_provider_invoice_has_what_a_finance_team_needs(app, market, clock):
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=timezone.utc))
     place(browser(app, market.sam), market, starts_on="2026-06-01", ends_on="2026-06-22")
     order = only_order()
     page = browser(app, market.provider_owner).get(f"/provider/orders/{order.id}/invoice")
@@ -322,6 +325,20 @@ def test_the_provider_invoice_has_what_a_finance_team_needs(app, market):
                      "Paid through Pathways from a managed account held by Salford Independent Living"):
         assert expected in words
     assert market.sam.email not in words
+
+
+def test_an_order_cannot_start_in_the_past_or_years_ahead(app, market, clock):
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=timezone.utc))
+    sam = browser(app, market.sam)
+    url = f"/services/{market.service.id}/order"
+    for starts_on, message in (("2019-06-01", "The start date cannot be in the past"),
+                               ("2026-05-19", "The start date cannot be in the past"),
+                               ("2030-06-01", "Enter a start date within the next 2 years")):
+        response = sam.post(url, data=market.order_form(token=f"dates-{starts_on}",
+                                                        starts_on=starts_on))
+        assert response.status_code == 400 and message in text(response), starts_on
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 0
+    assert place(sam, market, starts_on="2026-05-20").status_code == 302
 
 
 def test_cancel_and_dispute_ask_first_and_say_what_happens_to_the_money(app, market):
