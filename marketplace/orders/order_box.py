@@ -47,7 +47,8 @@ def spending_notices(category: str) -> list[str]:
 @dataclass
 class OrderBox:
     #: "form" (a holder, or a supporter who chose someone), "choose" (a supporter picks a
-    #: person first), "no_budget", "login", or "" (nothing to show: providers, staff...).
+    #: person first), "no_budget", "login", "free" (join by contacting the provider), or ""
+    #: (nothing to show: providers, staff...).
     kind: str
     form: OrderDetailsForm | None = None
     holder: User | None = None
@@ -62,6 +63,8 @@ class OrderBox:
 def order_form_for(holder: User, service: Service,
                    form: OrderDetailsForm | None = None) -> OrderBox:
     """The order form for this holder, with their budgets and outcomes as choices."""
+    if service.price_pence == 0:
+        return OrderBox("free", holder=holder)
     options = budget_options(holder, service)
     if not options:
         return OrderBox("no_budget", holder=holder)
@@ -80,6 +83,8 @@ def order_form_for(holder: User, service: Service,
 def order_box(service: Service) -> OrderBox:
     if not service.is_active:
         return OrderBox("")
+    if service.price_pence == 0:
+        return OrderBox("free")
     if not getattr(current_user, "is_authenticated", False):
         return OrderBox("login")
     if current_user.role == "holder":

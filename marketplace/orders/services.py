@@ -37,6 +37,13 @@ class SpendingRuleRefusal(DomainError):
     code = "not_allowed_by_budget_rules"
 
 
+class FreeService(DomainError):
+    """A free service is joined by contacting the provider: no order, nothing in the ledger."""
+
+    status = 422
+    code = "free_service"
+
+
 class IdempotencyConflict(DomainError):
     status = 422
     code = "idempotency_key_reused"
@@ -76,6 +83,9 @@ def check_order_request(holder: User, request: OrderRequest) -> tuple[Budget, Se
     service = db.session.get(Service, request.service_id)
     if service is None or service.status != "active":
         raise NotFound("That service is not available to order.", field="service_id")
+    if service.price_pence == 0:
+        raise FreeService("This service is free, so there is nothing to order or pay. Contact "
+                          "the provider to join.", field="service_id")
     if not 1 <= request.quantity <= MAX_QUANTITY:
         raise DomainError(f"Enter a quantity from 1 to {MAX_QUANTITY}", field="quantity")
     if request.starts_on and request.ends_on and request.ends_on < request.starts_on:

@@ -132,7 +132,7 @@ def test_the_dashboard_lists_each_service_with_status_price_and_actions(
     paused = make_service(logged_in_provider, title="Quiet hour", price_pence=0,
                           price_unit="hour", status="paused")
     page = client.get("/provider").get_data(as_text=True)
-    assert "£15.00 per session" in page and "£0.00 per hour" in page
+    assert "£15.00 per session" in page and "Free" in page and "£0.00" not in page
     assert f'action="/provider/services/{active.id}/pause"' in page
     assert f'action="/provider/services/{paused.id}/resume"' in page
     assert f'href="/provider/services/{active.id}/edit"' in page
