@@ -15,12 +15,12 @@ Design overview
   existence terms too; service id, price (integer pence) and rating (integer centi-stars, -1
   when unrated) are per-document columns. Whoosh crashes on sortable floats, so nothing here
   is a float.
-* Writers: every change goes through the outbox (outbox.py). apply_pending() takes the Whoosh
-  writer lock *before* reading the outbox and the services, so whoever writes last writes
-  the latest database state; it deletes exactly the entries it applied, after the index
-  commit. A crash in between leaves entries to re-apply, which is harmless (idempotent).
-  The writer skips Whoosh's length statistics, keeps postings in compact arrays instead of
-  pickled runs (_CompactPool) and writes non-compound segments (see _Engine.writer).
+* Writers: every change goes through the index log (outbox.py); this node's upkeep
+  (upkeep.py) applies it in position order through locked_for_writing(), which takes the
+  Whoosh writer lock *before* the caller reads the log and the services, so whoever writes
+  last writes the latest database state. Applying an entry twice is harmless (idempotent). The writer skips
+  Whoosh's length statistics, keeps postings in compact arrays instead of pickled runs
+  (_CompactPool) and writes non-compound segments (see _Engine.writer).
 * Readers: each index directory has one process-wide _Engine holding an open Searcher, which
   is refreshed when another writer (thread or process) has committed. Everything derived
   from the index is held per *segment* (_Segment, keyed by segment id), as Python int
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import atexit
 import bisect
+import contextlib
 import functools
 import heapq
 import logging
@@ -53,6 +54,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -74,14 +76,15 @@ from whoosh.reading import TermNotFound
 
 from marketplace import areas, vocabulary
 from marketplace.extensions import db
+from marketplace.search.errors import IndexBusy
 from marketplace.search.synonyms import QueryUnit
 
 log = logging.getLogger(__name__)
 
-#: Bump when the schema or the document shape changes: a new name means a new, empty index,
-#: which the first search fills from the database (run `flask reindex` when deploying).
+#: Bump when the schema or the document shape changes: a new name means a new, empty index
+#: (with a new index id), which each node's worker builds from the database.
 INDEX_NAME = "services_v2"
-#: Outbox entries applied per index commit.
+#: Log entries applied per index commit.
 BATCH_SIZE = 500
 #: Documents per chunk of a sorted order (see _Ordering).
 CHUNK = 512
@@ -747,7 +750,10 @@ class _Engine:
         self.searcher = None
         self.snapshot: _Snapshot | None = None
         self.segments: dict[str, _Segment] = {}
-        self.checked_for_empty_index = False
+        self.index_id = _read_or_create_index_id(directory)
+        #: Known to hold a built index (upkeep.ensure_ready): set once, never cleared, since
+        #: a rebuild replaces the documents in one commit and readers keep the old ones till then.
+        self.ready = False
 
     def current(self) -> _Snapshot:
         """The snapshot for the newest committed generation. Call with self.lock held."""
@@ -777,6 +783,25 @@ class _Engine:
             if self.searcher is not None:
                 self.searcher.close()
             self.searcher = self.snapshot = None
+
+
+def _read_or_create_index_id(directory: str) -> str:
+    """The id this index is known by in search_index_positions, kept in its directory (named
+    for INDEX_NAME, so a new schema is a new index; not named like Whoosh's own files, so its
+    clean-up leaves it alone). Created exclusively, so two processes agree on one id."""
+    path = os.path.join(directory, f"node-{INDEX_NAME}.id")
+    try:
+        with open(path, "x") as handle:
+            handle.write(str(uuid.uuid4()))
+    except FileExistsError:
+        pass
+    for _ in range(50):
+        with open(path) as handle:
+            found = handle.read().strip()
+        if found:
+            return found
+        time.sleep(0.01)  # another process created it and is still writing it
+    raise OSError(f"{path} stays empty")
 
 
 _engines: OrderedDict[str, _Engine] = OrderedDict()
@@ -809,12 +834,15 @@ def _engine() -> _Engine:
 
 def init_app(app) -> None:
     """Make sure the index exists (creating an empty one if needed) and install the hook that
-    applies the outbox after each commit that queued entries."""
+    applies the log after each commit that appended entries."""
     from marketplace.search import outbox
+
+    from marketplace.search import upkeep
 
     outbox.install_commit_hook()
     with app.app_context():
         _engine()
+        upkeep.adopt_if_market_empty()
 
 
 def forget_query_caches() -> None:
@@ -831,149 +859,124 @@ def forget_query_caches() -> None:
 
 
 def health() -> str:
+    """"ok" when this node's index directory is open and readable (no search is run: the
+    health check must stay cheap; upkeep.status says whether it is current)."""
     try:
         engine = _engine()
-        with engine.lock:
-            snapshot = engine.current()
-            snapshot.searcher.search(wq.Every(), limit=1)
+        engine.index.latest_generation()
         return "ok"
     except Exception as error:  # health reports, it does not raise
         return f"error: {error.__class__.__name__}: {error}"
 
 
+def index_id() -> str:
+    """This node's index id (kept in its directory; a new directory is a new index)."""
+    return _engine().index_id
+
+
+def is_ready() -> bool:
+    """Known (in this process) to hold a built index: searches may run on it."""
+    return _engine().ready
+
+
+def mark_ready() -> None:
+    _engine().ready = True
+
+
+def has_documents() -> bool:
+    return _engine().index.doc_count_all() > 0
+
+
 # --- writing -----------------------------------------------------------------------------
 
 
-def apply_pending(*, timeout: float = 30.0) -> int:
-    """Apply every pending outbox entry to the index; returns how many entries were applied.
+class IndexWriting:
+    """This node's index, locked for writing (see locked_for_writing()). Each commit opens a
+    new Whoosh writer for the next batch; one left uncommitted is cancelled at the end."""
 
-    Raises whoosh's LockError (as IndexBusy) if the writer lock is not free within timeout.
-    """
-    from marketplace.search.models import IndexOutboxEntry
+    def __init__(self, engine: _Engine, timeout: float):
+        self._engine = engine
+        self._timeout = timeout
+        self._writer = None
 
-    engine = _engine()
-    applied = 0
-    while True:
-        with so.Session(db.engine) as session:
-            if session.execute(sa.select(IndexOutboxEntry.id).limit(1)).first() is None:
-                return applied
-        with engine.write_lock:
+    def _current_writer(self):
+        if self._writer is None:
             try:
-                writer = engine.writer(timeout)
+                self._writer = self._engine.writer(self._timeout)
             except LockError as error:
                 raise IndexBusy("The search index is being written by another process") from error
-            committed = False
-            try:
-                with so.Session(db.engine) as session:
-                    # Read the outbox and the services only once the lock is held, so the
-                    # last writer always writes the newest state.
-                    entries = session.execute(
-                        sa.select(IndexOutboxEntry.id, IndexOutboxEntry.service_id)
-                        .order_by(IndexOutboxEntry.id)
-                        .limit(BATCH_SIZE)
-                    ).all()
-                    if not entries:
-                        writer.cancel()
-                        committed = True
-                        return applied
-                    _write_services(session, writer, {service_id for _, service_id in entries})
-                    writer.commit()
-                    committed = True
-                    session.execute(
-                        sa.delete(IndexOutboxEntry).where(
-                            IndexOutboxEntry.id.in_([entry_id for entry_id, _ in entries])
-                        )
-                    )
-                    session.commit()
-                    applied += len(entries)
-            finally:
-                if not committed:
-                    writer.cancel()
+        return self._writer
 
+    def write_services(self, session: so.Session, service_ids: Iterable[int]) -> None:
+        """Rewrite each service's document from the database, or remove it if the service is
+        gone, paused or its provider deleted."""
+        from marketplace.providers.models import Service
 
-def _write_services(session: so.Session, writer, service_ids: set[int]) -> None:
-    from marketplace.providers.models import Service
+        wanted = sorted(set(service_ids))
+        writer = self._current_writer()
+        found = {
+            service.id: service
+            for service in session.scalars(
+                _indexable_services(session).where(Service.id.in_(wanted))
+            )
+        }
+        for service_id in wanted:
+            service = found.get(service_id)
+            if service is None:
+                writer.delete_by_term("key", str(service_id))
+            else:
+                writer.update_document(**_document(service))
 
-    found = {
-        service.id: service
-        for service in session.scalars(
-            _indexable_services(session).where(Service.id.in_(sorted(service_ids)))
+    def replace_with_all_services(self, session: so.Session) -> int:
+        """Stage every indexable service as the whole new index (commit(replace=True));
+        returns how many."""
+        from marketplace.providers.models import Service
+
+        writer = self._current_writer()
+        count = 0
+        services = session.scalars(
+            _indexable_services(session).order_by(Service.id),
+            execution_options={"yield_per": 1000},
         )
-    }
-    for service_id in sorted(service_ids):
-        service = found.get(service_id)
-        if service is None:
-            writer.delete_by_term("key", str(service_id))
+        for service in services:
+            writer.add_document(**_document(service))
+            count += 1
+        return count
+
+    def commit(self, *, replace: bool = False) -> None:
+        writer, self._writer = self._current_writer(), None
+        if replace:
+            writer.commit(mergetype=writing.CLEAR)
+            # Derive (and write beside the index) the new segments' masks now, so neither
+            # the first search nor a newly started web process pays for it.
+            with self._engine.lock:
+                self._engine.current()
         else:
-            writer.update_document(**_document(service))
+            writer.commit()
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.cancel()
 
 
-def rebuild_index(*, only_if_empty: bool = False, timeout: float = 120.0) -> int:
-    """Rebuild the whole index from the database and clear the outbox entries it covers.
-    Returns the number of services indexed (or -1 when only_if_empty and it was not)."""
-    from marketplace.providers.models import Service
-    from marketplace.search.models import IndexOutboxEntry
-
+@contextlib.contextmanager
+def locked_for_writing(*, timeout: float = 30.0):
+    """Lock this node's index for writing (threads of this process, then other processes
+    through Whoosh's file lock); raises IndexBusy if not free within timeout. Read the log
+    and the services only once inside, so the last writer writes the newest state."""
     engine = _engine()
-    with engine.write_lock:
+    if not engine.write_lock.acquire(timeout=timeout):
+        raise IndexBusy("The search index is being written by another thread")
+    try:
+        session = IndexWriting(engine, timeout)
+        session._current_writer()  # take the file lock now, before the caller reads
         try:
-            writer = engine.writer(timeout)
-        except LockError as error:
-            raise IndexBusy("The search index is being written by another process") from error
-        committed = False
-        try:
-            if only_if_empty and engine.index.doc_count_all() > 0:
-                return -1
-            with so.Session(db.engine) as session:
-                # Entries queued before we read the services are covered by this rebuild;
-                # later ones stay for apply_pending.
-                entry_ids = list(session.scalars(sa.select(IndexOutboxEntry.id)))
-                count = 0
-                services = session.scalars(
-                    _indexable_services(session).order_by(Service.id),
-                    execution_options={"yield_per": 1000},
-                )
-                for service in services:
-                    writer.add_document(**_document(service))
-                    count += 1
-                writer.commit(mergetype=writing.CLEAR)
-                committed = True
-                # Derive (and write beside the index) the new segments' masks now, so
-                # neither the first search nor a newly started worker pays for it.
-                with engine.lock:
-                    engine.current()
-                for start in range(0, len(entry_ids), 1000):
-                    session.execute(
-                        sa.delete(IndexOutboxEntry).where(
-                            IndexOutboxEntry.id.in_(entry_ids[start:start + 1000])
-                        )
-                    )
-                session.commit()
-                return count
+            yield session
         finally:
-            if not committed:
-                writer.cancel()
-
-
-class IndexBusy(Exception):
-    """Another process holds the index writer lock."""
-
-
-def _fill_if_empty(engine: _Engine, snapshot: _Snapshot) -> bool:
-    """A brand-new index directory (fresh deploy, new schema) is filled from the database on
-    first use. Returns True when it rebuilt."""
-    from marketplace.providers.models import Service
-
-    engine.checked_for_empty_index = True
-    if snapshot.size:
-        return False
-    has_services = db.session.execute(
-        sa.select(Service.id).where(Service.status == "active").limit(1)
-    ).first()
-    if has_services is None:
-        return False
-    log.warning("Search index %s is empty: rebuilding it from the database", engine.directory)
-    return rebuild_index(only_if_empty=True) >= 0
+            session.cancel()
+    finally:
+        engine.write_lock.release()
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -995,8 +998,6 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
     engine = _engine()
     with engine.lock:
         snapshot = engine.current()
-        if not engine.checked_for_empty_index and _fill_if_empty(engine, snapshot):
-            snapshot = engine.current()
         levels = None
         result = snapshot.live
         if units and has_searchable_words(units):

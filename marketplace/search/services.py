@@ -1,7 +1,7 @@
 """The search service used by the /search page, the JSON API and the benchmarks.
 
-search_services heals the index first (applies any outbox entries left pending), expands the
-query with synonyms, asks the index for one page of ids, the total and facet counts over the
+search_services checks that this node's index has been built (SearchStartingUp, a 503,
+if its worker is still building it: no request ever waits for a rebuild), expands the query with synonyms, asks the index for one page of ids, the total and facet counts over the
 whole result set, loads those services from the database, offers a "did you mean" correction
 when a typed word matches nothing and the corrected query finds results (under the current
 filters or, failing that, anywhere), and adds an anonymous
@@ -17,8 +17,8 @@ from marketplace import areas, vocabulary
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.providers.models import Service
-from marketplace.search import index, synonyms
-from marketplace.search.models import IndexOutboxEntry, SearchLogEntry
+from marketplace.search import index, synonyms, upkeep
+from marketplace.search.models import SearchLogEntry
 from marketplace.search.types import FacetValue, SearchHit, SearchParams, SearchResults
 
 SUMMARY_LENGTH = 200
@@ -48,7 +48,7 @@ def search_services(
     log: bool = True,
 ) -> SearchResults:
     page_size = page_size or current_app.config["SEARCH_PAGE_SIZE"]
-    _apply_pending_outbox()
+    upkeep.ensure_ready()
     units = tuple(synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(params.q))
     found = index.search(
         params, units, offset=(params.page - 1) * page_size, limit=page_size
@@ -73,19 +73,6 @@ def search_services(
             )
         )
     return results
-
-
-def _apply_pending_outbox() -> None:
-    """Heal the index if a commit's hook missed its entries (crash, busy lock elsewhere)."""
-    pending = db.session.execute(sa.select(IndexOutboxEntry.id).limit(1)).first()
-    if pending is None:
-        return
-    try:
-        index.apply_pending(timeout=0.5)
-    except index.IndexBusy:
-        pass  # another process is applying them right now
-    except Exception:  # healing is best effort: a search must still answer
-        current_app.logger.exception("Could not apply pending search index entries")
 
 
 def _load_hits(service_ids: list[int]) -> list[SearchHit]:
