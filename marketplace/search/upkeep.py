@@ -259,6 +259,9 @@ def prune_log(now: datetime | None = None) -> int:
         sa.select(sa.func.min(SearchIndexPosition.applied_position))
         .where(SearchIndexPosition.last_seen_at >= live_since)
     )
+    expired = session.scalar(
+        sa.select(sa.func.max(IndexLogEntry.position)).where(IndexLogEntry.created_at < keep_since)
+    )
     through = pruned_through
     if lowest_live is not None:  # with no live index, only the retention window prunes
         through = max(through, min(lowest_live, head))
