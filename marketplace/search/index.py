@@ -65,7 +65,6 @@ import sqlalchemy.orm as so
 from flask import current_app
 from whoosh import columns, formats, writing
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, KeywordAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import COLUMN, ID, FieldType, Schema
@@ -75,7 +74,6 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from marketplace import areas, vocabulary
-from marketplace.extensions import db
 from marketplace.search.errors import IndexBusy
 from marketplace.search.synonyms import QueryUnit
 
