@@ -14,7 +14,6 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from marketplace import areas, vocabulary
 from marketplace.api import serialisers
 from marketplace.errors import InvalidParameter
-from marketplace.extensions import db
 from marketplace.search.params import parse_search_params
 from marketplace.search.services import search_services
 from marketplace.search.types import FacetValue, SearchParams, SearchResults
@@ -286,6 +285,5 @@ def search():
         return redirect(url_for("search.search", **args))
     params, problems = parse_leniently(args)
     results = search_services(params, channel="web", log=not problems)
-    db.session.commit()  # the anonymous search log entry
     page = SearchPage(params, results, problems, typed=args)
     return render_template("search/search.html", page=page), 400 if problems else 200

@@ -4,8 +4,8 @@ search_services checks that this node's index has been built (SearchStartingUp, 
 if its worker is still building it: no request ever waits for a rebuild), expands the query with synonyms, asks the index for one page of ids, the total and facet counts over the
 whole result set, loads those services from the database, offers a "did you mean" correction
 when a typed word matches nothing and the corrected query finds results (under the current
-filters or, failing that, anywhere), and adds an anonymous
-SearchLogEntry to the session (the caller commits).
+filters or, failing that, anywhere), and records an anonymous
+search log row (search_log.py writes them in batches, outside the request's transaction).
 """
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from marketplace import areas, vocabulary
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.providers.models import Service
-from marketplace.search import index, synonyms, upkeep
-from marketplace.search.models import SearchLogEntry
+from marketplace.search import index, search_log, synonyms, upkeep
 from marketplace.search.types import FacetValue, SearchHit, SearchParams, SearchResults
 
 SUMMARY_LENGTH = 200
@@ -63,14 +62,9 @@ def search_services(
         suggestion=_suggestion(params, units),
     )
     if log:
-        db.session.add(
-            SearchLogEntry(
-                query_text=params.q[:200],
-                filters=params.filters(),
-                area=params.area,
-                result_count=found.total,
-                channel=channel,
-            )
+        search_log.record_search(
+            query_text=params.q, filters=params.filters(), area=params.area,
+            result_count=found.total, channel=channel,
         )
     return results
 

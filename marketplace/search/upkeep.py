@@ -17,7 +17,7 @@ when its upkeep last ran (last_seen_at).
   process right after its commit (outbox.py), so the saver's next page shows the change.
 * No request ever rebuilds. A request on a node whose index was never built gets
   SearchStartingUp (503); /healthz says 503 "building" until status() is "current".
-* prune_log() (a scheduled job) deletes entries every live index has applied, and entries
+* prune_log() (in the node task, now and then) deletes entries every live index has applied, and entries
   older than SEARCH_LOG_RETENTION_SECONDS whatever the lagging indexes (which then rebuild);
   it forgets indexes unseen for that long.
 """

@@ -183,3 +183,21 @@ def test_zero_result_searches_are_logged_too(app):
     db.session.commit()
     entry = db.session.scalars(sa.select(SearchLogEntry)).one()
     assert (entry.query_text, entry.result_count, entry.channel) == ("unicycle", 0, "web")
+
+
+def test_the_search_log_is_written_in_batches_and_flushed_at_exit(app):
+    from marketplace.search import search_log
+
+    app.config.update(SEARCH_LOG_FLUSH_ROWS=3, SEARCH_LOG_FLUSH_SECONDS=3600)
+
+    def logged() -> list[str]:
+        return sorted(db.session.scalars(sa.select(SearchLogEntry.query_text)))
+
+    for word in ("art", "swimming"):
+        search_services(parse_search_params({"q": word}))
+    assert logged() == []  # buffered in this process
+    search_services(parse_search_params({"q": "choir"}))
+    assert logged() == ["art", "choir", "swimming"]  # the third row flushed all three
+    search_services(parse_search_params({"q": "pottery"}))
+    search_log.flush_all()  # what the process does at exit
+    assert logged() == ["art", "choir", "pottery", "swimming"]
