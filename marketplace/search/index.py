@@ -37,9 +37,11 @@ Design overview
   field, cached per segment and per generation. Relevance is tiered, not BM25: a result
   scores, for each word typed, the weight of the best field it appears in (title 30, tags
   20, names 15, description and details 10; synonyms at 0.7 of that); ties go newest first.
-* Thread safety: whoosh calls and snapshot building run under the engine's lock; index
-  writes in one process are serialised by a second lock and across processes by Whoosh's
-  file lock.
+* Thread safety: whoosh calls, snapshot building and cache fills run under the engine's
+  lock (Whoosh's readers are not thread-safe); a repeated search is answered from the
+  snapshot's result cache with no lock and no Whoosh call, after a stat of the index
+  directory says nothing was committed (_Engine.fresh_snapshot). Index writes in one process
+  are serialised by a second lock and across processes by Whoosh's file lock.
 """
 from __future__ import annotations
 
@@ -95,6 +97,11 @@ SYNONYM_BOOST = 0.7
 #: Word masks kept per segment and per generation (each up to size/8 bytes).
 TEXT_CACHE_SIZE = 1024
 QUERY_CACHE_SIZE = 256
+#: Whole results (one page, total and facets) kept per generation for repeated searches.
+RESULT_CACHE_SIZE = 512
+#: A directory changed less than this long ago is always checked with Whoosh (see
+#: _Engine.fresh_snapshot): file times are only as fine as the kernel's clock tick.
+_SETTLED_NS = 1_000_000_000
 #: In segments of at least FREQUENT_MIN_SEGMENT documents, masks for words found in at least
 #: max(FREQUENT_MIN_DOCS, size // FREQUENT_SHARE) documents are built up front: they are the
 #: expensive ones, and this bounds the cost of a first search for a common word.
@@ -564,8 +571,14 @@ class _Snapshot:
     document-number space and ANDed with their live masks. Built under the engine lock; the
     lazily filled caches are also only touched under it."""
 
-    def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str):
+    def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str,
+                 number: int = 0):
         self.searcher = searcher
+        #: Counts the engine's snapshots: a new number means the index changed.
+        self.number = number
+        #: (params, units, offset, limit, with_facets) -> IndexResult for this generation.
+        #: Read without the lock (a dict lookup is atomic), written under it.
+        self.results: dict[tuple, IndexResult] = {}
         self.size = searcher.doc_count_all()
         self.nbytes = (self.size >> 3) + 1
         self.terms: dict[tuple[str, str], int] = {}
@@ -604,6 +617,12 @@ class _Snapshot:
     def forget_queries(self) -> None:
         self._text: OrderedDict = OrderedDict()
         self._queries: OrderedDict = OrderedDict()
+        self.results = {}
+
+    def remember(self, key: tuple, result: IndexResult) -> None:
+        if len(self.results) >= RESULT_CACHE_SIZE:
+            self.results = {}  # replaced, not cleared: lock-free readers hold the old one
+        self.results[key] = result
 
     def term(self, fieldname: str, value: str) -> int:
         return self.terms.get((fieldname, value), 0)
@@ -747,6 +766,8 @@ class _Engine:
         self.write_lock = threading.Lock()
         self.searcher = None
         self.snapshot: _Snapshot | None = None
+        self._numbered = 0
+        self._seen_change: int | None = None
         self.segments: dict[str, _Segment] = {}
         self.index_id = _read_or_create_index_id(directory)
         #: Known to hold a built index (upkeep.ensure_ready): set once, never cleared, since
@@ -764,8 +785,28 @@ class _Engine:
             old, self.searcher = self.searcher, self.index.searcher()
             old.close()
         if self.snapshot is None or self.snapshot.searcher is not self.searcher:
-            self.snapshot = _Snapshot(self.searcher, self.segments, self.directory)
+            self._numbered += 1
+            self.snapshot = _Snapshot(self.searcher, self.segments, self.directory,
+                                      self._numbered)
         return self.snapshot
+
+    def fresh_snapshot(self) -> _Snapshot:
+        """The current snapshot, taking the lock only if the index may have changed. Every
+        commit (from any process) writes a new table of contents into the directory, which
+        changes its modification time; a time unchanged since the last look, and more than a
+        clock tick old, means no commit since. Otherwise Whoosh is asked (current())."""
+        snapshot = self.snapshot
+        try:
+            changed_at = os.stat(self.directory).st_mtime_ns
+        except OSError:
+            changed_at = None
+        if (snapshot is not None and changed_at is not None and changed_at == self._seen_change
+                and time.time_ns() - changed_at > _SETTLED_NS):
+            return snapshot
+        with self.lock:
+            snapshot = self.current()
+            self._seen_change = changed_at
+            return snapshot
 
     def writer(self, timeout: float):
         # Not compound: opening a reader on a compound segment copies each of its files
@@ -986,6 +1027,10 @@ class IndexResult:
     total: int
     #: facet name -> {value: count}; see services.search_services for the names.
     facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: (index directory, snapshot number): changes whenever the index does, so callers may
+    #: cache what they derive from a result (the hits' rows) until it changes. Shared by
+    #: every caller of a cached result: treat as read-only.
+    generation: tuple[str, int] = ("", 0)
 
 
 def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
@@ -994,6 +1039,10 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
     every filter in params (a SearchParams); return one page of service ids, the total and,
     if asked, facet counts over the whole result set."""
     engine = _engine()
+    key = (params, units, offset, limit, with_facets)
+    found = engine.fresh_snapshot().results.get(key)
+    if found is not None:  # a repeated search: no lock, no whoosh call
+        return found
     with engine.lock:
         snapshot = engine.current()
         levels = None
@@ -1011,7 +1060,10 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
                 order = "newest" if params.sort == "relevance" else params.sort
                 docnums = snapshot.page(order, result, offset, limit)
         facets = _facet_counts(snapshot, result) if with_facets else {}
-        return IndexResult([snapshot.service_ids[d] for d in docnums], total, facets)
+        found = IndexResult([snapshot.service_ids[d] for d in docnums], total, facets,
+                            (engine.directory, snapshot.number))
+        snapshot.remember(key, found)
+        return found
 
 
 def _filter_mask(snapshot: _Snapshot, params) -> int:

@@ -54,7 +54,7 @@ def search_services(
     )
     results = SearchResults(
         params=params,
-        hits=_load_hits(found.service_ids),
+        hits=_load_hits(found.service_ids, found.generation),
         total=found.total,
         page=params.page,
         page_size=page_size,
@@ -69,19 +69,31 @@ def search_services(
     return results
 
 
-def _load_hits(service_ids: list[int]) -> list[SearchHit]:
+#: Index directory -> SearchHits by service id, for one index generation: every change to
+#: what a hit shows goes through the index log, whose application makes a new generation,
+#: which empties the cache.
+_hit_caches: dict[str, dict] = {}
+_HIT_CACHE_SIZE = 20_000
+
+
+def _load_hits(service_ids: list[int], generation: tuple[str, int]) -> list[SearchHit]:
     if not service_ids:
         return []
-    services = {
-        service.id: service
+    cache = _hit_caches.get(generation[0])
+    if cache is None or cache["generation"] != generation or len(cache["hits"]) > _HIT_CACHE_SIZE:
+        # Replaced whole, never emptied in place: other threads keep a consistent one.
+        cache = _hit_caches[generation[0]] = {"generation": generation, "hits": {}}
+    hits = cache["hits"]
+    missing = [i for i in service_ids if i not in hits]
+    if missing:
         for service in db.session.scalars(
             sa.select(Service)
-            .where(Service.id.in_(service_ids))
+            .where(Service.id.in_(missing))
             .options(so.joinedload(Service.provider))
-        )
-    }
+        ):
+            hits[service.id] = _hit(service)
     # An id can be missing if the service was deleted after the index was read.
-    return [_hit(services[i]) for i in service_ids if i in services]
+    return [hits[i] for i in service_ids if i in hits]
 
 
 def _summary(text: str) -> str:
