@@ -180,16 +180,17 @@ def serve(layout: str, port: int, url: str, index_dir: str):
 def run_layout(layout: str, args, url: str, index_dir: str) -> dict:
     server, pids = serve(layout, args.port, url, index_dir)
     rows_before = search_log_rows(url)
+    searches = 0
     try:
-        for _, path in TARGETS:  # warm every worker's caches
-            load(args.port, path, args.clients, 2, pids)
-        rows_before = search_log_rows(url)
+        for name, path in TARGETS:  # warm every worker's caches
+            warm = load(args.port, path, args.clients, 2, pids)
+            searches += warm["done"] if name != "bare route" else 0
         figures = {name: load(args.port, path, args.clients, args.seconds, pids)
                    for name, path in TARGETS}
     finally:
         server.send_signal(signal.SIGTERM)  # graceful: the workers flush their search logs
         server.wait(timeout=60)
-    searches = figures["API search"]["done"] + figures["search page"]["done"]
+    searches += figures["API search"]["done"] + figures["search page"]["done"]
     figures["logged"] = (search_log_rows(url) - rows_before, searches)
     return figures
 
@@ -211,8 +212,9 @@ def report(size: int, layout: str, args, figures: dict) -> list[str]:
                      f"| {figure['failed']} | {'/'.join(f'{x:.1f}' for x in figure['load'])} |")
     logged, searches = figures["logged"]
     lines.append("")
-    lines.append(f"Search log rows written during the run: {logged:,} for {searches:,} searches "
-                 f"answered 200{' (complete)' if logged == searches else ' (INCOMPLETE)'}.")
+    lines.append(f"Search log rows written from start to graceful stop: {logged:,} for {searches:,} "
+                 f"searches answered 200 (warm-up included)"
+                 f"{' - complete' if logged == searches else ' - INCOMPLETE'}.")
     return lines
 
 
@@ -223,10 +225,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=5150)
     parser.add_argument("--layouts", default="2x1,1x4")
+    parser.add_argument("--database-url", help="an existing market instead of bench/data's")
+    parser.add_argument("--index-dir", help="with --database-url: where its index lives")
     parser.add_argument("--no-results-file", action="store_true")
     args = parser.parse_args()
 
-    url, index_dir = market(args.size)
+    if args.database_url:
+        url, index_dir = args.database_url, args.index_dir or str(BENCH / "data" / "index-custom")
+    else:
+        url, index_dir = market(args.size)
     prepare_index(url, index_dir)
     started = datetime.now(timezone.utc)
     sections = []

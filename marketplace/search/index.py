@@ -857,8 +857,14 @@ def _close_engines() -> None:
             engine.close()
 
 
+_real_paths: dict[str, str] = {}
+
+
 def _engine() -> _Engine:
-    directory = os.path.realpath(current_app.config["SEARCH_INDEX_DIR"])
+    configured = current_app.config["SEARCH_INDEX_DIR"]
+    directory = _real_paths.get(configured)
+    if directory is None:  # realpath is a system call per path component: once per path
+        directory = _real_paths[configured] = os.path.realpath(configured)
     with _engines_lock:
         engine = _engines.get(directory)
         if engine is None:
@@ -1031,6 +1037,9 @@ class IndexResult:
     #: cache what they derive from a result (the hits' rows) until it changes. Shared by
     #: every caller of a cached result: treat as read-only.
     generation: tuple[str, int] = ("", 0)
+    #: What callers derive from this result alone (facet lists, the spelling suggestion),
+    #: kept with it in the result cache.
+    derived: dict = field(default_factory=dict)
 
 
 def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,

@@ -58,8 +58,9 @@ def search_services(
         total=found.total,
         page=params.page,
         page_size=page_size,
-        facets=_facets(params, found.facet_counts, found.total),
-        suggestion=_suggestion(params, units),
+        facets=_derived(found, "facets", lambda: _facets(params, found.facet_counts, found.total)),
+        suggestion=_derived(found, "suggestion", lambda: _suggestion(params, units)),
+        generation=found.generation,
     )
     if log:
         search_log.record_search(
@@ -67,6 +68,14 @@ def search_services(
             result_count=found.total, channel=channel,
         )
     return results
+
+
+def _derived(found: index.IndexResult, name: str, work):
+    """work(), computed once per cached index result (it depends only on that result, the
+    parameters and the index generation, which are its cache key)."""
+    if name not in found.derived:
+        found.derived[name] = work()
+    return found.derived[name]
 
 
 #: Index directory -> SearchHits by service id, for one index generation: every change to
