@@ -90,12 +90,32 @@ def _needs_rebuild(row, pruned_through: int) -> bool:
     return row is None or row.state != "current" or row.applied_position < pruned_through
 
 
+@dataclass(frozen=True)
+class _Row:
+    state: str
+    applied_position: int
+
+
+#: Plain SQL: /healthz runs it on every probe, and a text statement skips building and
+#: cache-keying a Core statement each time (most of the check's CPU).
+_STATUS = sa.text(
+    "SELECT (SELECT position FROM index_log_head WHERE id = 1),"
+    " (SELECT pruned_through FROM index_log_head WHERE id = 1),"
+    " (SELECT state FROM search_index_positions WHERE index_id = :index_id),"
+    " (SELECT applied_position FROM search_index_positions WHERE index_id = :index_id)"
+)
+
+
 def status() -> Status:
-    """This node's index against the log: three indexed reads, no search."""
+    """This node's index against the log: one statement of indexed reads (two when behind),
+    no search."""
     index_id = index.index_id()
     connection = db.session.connection()
-    head, pruned_through = _head(connection)
-    row = _position_row(connection, index_id)
+    head, pruned_through, state, applied = connection.execute(
+        _STATUS, {"index_id": index_id}
+    ).one()
+    head, pruned_through = head or 0, pruned_through or 0
+    row = _Row(state, applied) if state is not None else None
     if _needs_rebuild(row, pruned_through):
         return Status("building", row.applied_position if row else None, head)
     if row.applied_position >= head:
