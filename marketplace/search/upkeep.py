@@ -221,6 +221,14 @@ def keep_current(*, force_rebuild: bool = False) -> Upkeep:
     at any time (see the module docstring)."""
     timeout = float(_setting("SEARCH_UPKEEP_LOCK_TIMEOUT_SECONDS"))
     index_id = index.index_id()
+    if not force_rebuild:
+        with db.engine.connect() as connection:
+            head, pruned_through = _head(connection)
+            row = _position_row(connection, index_id)
+        if not _needs_rebuild(row, pruned_through) and row.applied_position >= head:
+            # Nothing to do (the usual case, every two seconds): no writer lock, no Whoosh.
+            _note_seen(index_id, row)
+            return Upkeep(None, 0)
     with index.locked_for_writing(timeout=timeout) as writing:
         with db.engine.connect() as connection:
             _, pruned_through = _head(connection)
@@ -232,15 +240,22 @@ def keep_current(*, force_rebuild: bool = False) -> Upkeep:
             with db.engine.connect() as connection:
                 row = _position_row(connection, index_id)
         applied, _ = _apply_entries(writing, row.applied_position)
-        if not applied and rebuilt is None and utcnow() - row.last_seen_at > _SEEN_EVERY:
-            with so.Session(db.engine) as session:
-                session.execute(
-                    sa.update(SearchIndexPosition)
-                    .where(SearchIndexPosition.index_id == index_id)
-                    .values(last_seen_at=utcnow())
-                )
-                session.commit()
+        if not applied and rebuilt is None:
+            _note_seen(index_id, row)
         return Upkeep(rebuilt, applied)
+
+
+def _note_seen(index_id: str, row) -> None:
+    """Refresh last_seen_at if it is getting old (so a live index keeps holding pruning)."""
+    if utcnow() - row.last_seen_at <= _SEEN_EVERY:
+        return
+    with so.Session(db.engine) as session:
+        session.execute(
+            sa.update(SearchIndexPosition)
+            .where(SearchIndexPosition.index_id == index_id)
+            .values(last_seen_at=utcnow())
+        )
+        session.commit()
 
 
 def adopt_if_market_empty() -> bool:

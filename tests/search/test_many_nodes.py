@@ -187,3 +187,21 @@ def test_positions_follow_commit_order(app):
     ).all()
     assert rows[-1].service_id == first.id
     assert [position for _, position in rows] == list(range(1, len(rows) + 1))
+
+
+def test_an_idle_node_s_upkeep_keeps_it_counted_as_live(app, nodes):
+    service = make_service(title="Pottery taster")
+    with nodes("second"):
+        upkeep.keep_current()
+        second_id = upkeep.index.index_id()
+    db.session.execute(
+        sa.update(SearchIndexPosition).where(SearchIndexPosition.index_id == second_id)
+        .values(last_seen_at=utcnow() - timedelta(hours=1))
+    )
+    db.session.commit()
+    with nodes("second"):
+        assert upkeep.keep_current().applied == 0  # nothing new, but it says it is alive
+    edit_service(service, title="Ceramics taster")
+    upkeep.prune_log()
+    db.session.commit()
+    assert _log_positions() != []  # the second node still needs the edit
