@@ -38,6 +38,14 @@ def nodes(app, tmp_path):
     return on
 
 
+def _last_seen_an_hour_ago(index_id: str) -> None:
+    db.session.execute(
+        sa.update(SearchIndexPosition).where(SearchIndexPosition.index_id == index_id)
+        .values(last_seen_at=utcnow() - timedelta(hours=1))
+    )
+    db.session.commit()
+
+
 def _log_positions() -> list[int]:
     return list(db.session.scalars(sa.select(IndexLogEntry.position).order_by(IndexLogEntry.position)))
 
@@ -137,11 +145,7 @@ def test_a_dead_index_no_longer_holds_pruning_back_and_rebuilds_if_it_returns(ap
         upkeep.keep_current()
         second_id = upkeep.index.index_id()
     edit_service(service, title="Ceramics taster")
-    db.session.execute(
-        sa.update(SearchIndexPosition).where(SearchIndexPosition.index_id == second_id)
-        .values(last_seen_at=utcnow() - timedelta(hours=1))
-    )
-    db.session.commit()
+    _last_seen_an_hour_ago(second_id)
 
     assert upkeep.prune_log() > 0
     db.session.commit()
@@ -194,11 +198,7 @@ def test_an_idle_node_s_upkeep_keeps_it_counted_as_live(app, nodes):
     with nodes("second"):
         upkeep.keep_current()
         second_id = upkeep.index.index_id()
-    db.session.execute(
-        sa.update(SearchIndexPosition).where(SearchIndexPosition.index_id == second_id)
-        .values(last_seen_at=utcnow() - timedelta(hours=1))
-    )
-    db.session.commit()
+    _last_seen_an_hour_ago(second_id)
     with nodes("second"):
         assert upkeep.keep_current().applied == 0  # nothing new, but it says it is alive
     edit_service(service, title="Ceramics taster")
