@@ -151,15 +151,15 @@ def load(port: int, path: str, clients: int, seconds: float, pids: list[int]) ->
             "load": os.getloadavg()}
 
 
-def serve(layout: str, port: int, url: str, index_dir: str):
+def serve(layout: str, port: int, url: str, index_dir: str, root: Path = ROOT):
     processes, threads = (int(part) for part in layout.split("x"))
     environment = dict(os.environ, DATABASE_URL=url, SEARCH_INDEX_DIR=index_dir,
-                       API_RATE_LIMIT="100000000 per minute", PYTHONPATH=str(ROOT))
+                       API_RATE_LIMIT="100000000 per minute", PYTHONPATH=str(root))
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                "--workers", str(processes), "--threads", str(threads),
                "--worker-class", "gthread" if threads > 1 else "sync",
                "--log-level", "warning", "bench.throughput_app:create()"]
-    server = subprocess.Popen(command, env=environment, cwd=ROOT)
+    server = subprocess.Popen(command, env=environment, cwd=root)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -178,7 +178,8 @@ def serve(layout: str, port: int, url: str, index_dir: str):
 
 
 def run_layout(layout: str, args, url: str, index_dir: str) -> dict:
-    server, pids = serve(layout, args.port, url, index_dir)
+    server, pids = serve(layout, args.port, url, index_dir,
+                         Path(args.code_root) if args.code_root else ROOT)
     rows_before = search_log_rows(url)
     searches = 0
     try:
@@ -227,6 +228,8 @@ def main() -> None:
     parser.add_argument("--layouts", default="2x1,1x4")
     parser.add_argument("--database-url", help="an existing market instead of bench/data's")
     parser.add_argument("--index-dir", help="with --database-url: where its index lives")
+    parser.add_argument("--code-root", help="serve the app from another checkout (a before run; "
+                        "it needs bench/throughput_app.py and an index already built by it)")
     parser.add_argument("--no-results-file", action="store_true")
     args = parser.parse_args()
 
@@ -234,7 +237,8 @@ def main() -> None:
         url, index_dir = args.database_url, args.index_dir or str(BENCH / "data" / "index-custom")
     else:
         url, index_dir = market(args.size)
-    prepare_index(url, index_dir)
+    if not args.code_root:
+        prepare_index(url, index_dir)
     started = datetime.now(timezone.utc)
     sections = []
     for layout in args.layouts.split(","):
@@ -245,10 +249,12 @@ def main() -> None:
     if not args.no_results_file:
         with RESULTS_FILE.open("a") as handle:
             handle.write(
-                f"\n### Search throughput run of {started:%Y-%m-%d %H:%M} UTC\n\n"
+                f"\n## Search throughput run of {started:%Y-%m-%d %H:%M} UTC\n\n"
                 f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
                 f"{platform.python_version()}, SQLite market database. Command: "
-                f"`python -m bench.search_throughput {' '.join(sys.argv[1:])}`\n\n")
+                f"`python -m bench.search_throughput {' '.join(sys.argv[1:])}`"
+                f"{' (the code served is that checkout, not this one)' if args.code_root else ''}"
+                f"\n\n")
             for lines in sections:
                 handle.write("\n".join(lines) + "\n\n")
 
