@@ -50,6 +50,7 @@ import bisect
 import contextlib
 import functools
 import heapq
+import itertools
 import logging
 import marshal
 import os
@@ -574,7 +575,7 @@ class _Snapshot:
     def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str,
                  number: int = 0):
         self.searcher = searcher
-        #: Counts the engine's snapshots: a new number means the index changed.
+        #: Unique in the process: a new number means the index changed.
         self.number = number
         #: (params, units, offset, limit, with_facets) -> IndexResult for this generation.
         #: Read without the lock (a dict lookup is atomic), written under it.
@@ -766,7 +767,6 @@ class _Engine:
         self.write_lock = threading.Lock()
         self.searcher = None
         self.snapshot: _Snapshot | None = None
-        self._numbered = 0
         self._seen_change: int | None = None
         self.segments: dict[str, _Segment] = {}
         self.index_id = _read_or_create_index_id(directory)
@@ -785,9 +785,8 @@ class _Engine:
             old, self.searcher = self.searcher, self.index.searcher()
             old.close()
         if self.snapshot is None or self.snapshot.searcher is not self.searcher:
-            self._numbered += 1
             self.snapshot = _Snapshot(self.searcher, self.segments, self.directory,
-                                      self._numbered)
+                                      next(_snapshot_numbers))
         return self.snapshot
 
     def fresh_snapshot(self) -> _Snapshot:
@@ -858,6 +857,9 @@ def _close_engines() -> None:
 
 
 _real_paths: dict[str, str] = {}
+#: Snapshot numbers, unique in the process (an engine closed and reopened for the same
+#: directory must not reuse a generation that callers cached things under).
+_snapshot_numbers = itertools.count(1)
 
 
 def _engine() -> _Engine:
