@@ -109,7 +109,9 @@ class Config:
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
-    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
+    #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others
+    #: within a few seconds; a quiet pass is a handful of cheap reads.
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     #: Tries before an email is marked failed; the wait after a failed try starts at
     #: MAIL_RETRY_SECONDS and doubles, up to MAIL_RETRY_MAX_SECONDS.
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
@@ -127,6 +129,25 @@ class Config:
     #: Finished job runs older than this are deleted by the daily prune-job-runs job.
     JOB_RUN_RETENTION_DAYS = int(os.environ.get("JOB_RUN_RETENTION_DAYS", "90"))
 
+    # Search on many nodes: the index log, each node's index and the search log; see README
+    # "Search on many nodes". Each is also read with the same default where it is used.
+    #: /healthz says "behind" (503) once the oldest entry this node has not applied is older.
+    SEARCH_INDEX_MAX_LAG_SECONDS = float(os.environ.get("SEARCH_INDEX_MAX_LAG_SECONDS", "30"))
+    #: An index not seen for this long is dead: pruning stops waiting for it.
+    SEARCH_INDEX_LIVE_SECONDS = float(os.environ.get("SEARCH_INDEX_LIVE_SECONDS", "600"))
+    #: Entries older than this are pruned even if a lagging index needs them (it then rebuilds).
+    SEARCH_LOG_RETENTION_SECONDS = float(os.environ.get("SEARCH_LOG_RETENTION_SECONDS", "86400"))
+    SEARCH_UPKEEP_LOCK_TIMEOUT_SECONDS = float(
+        os.environ.get("SEARCH_UPKEEP_LOCK_TIMEOUT_SECONDS", "10"))
+    #: How long a save waits to apply its own change to this node's index before leaving it to
+    #: the worker.
+    SEARCH_APPLY_TIMEOUT_SECONDS = float(os.environ.get("SEARCH_APPLY_TIMEOUT_SECONDS", "2"))
+    SEARCH_LOG_PRUNE_SECONDS = float(os.environ.get("SEARCH_LOG_PRUNE_SECONDS", "300"))
+    #: The anonymous search log is written in batches: at this many rows or this age, and at
+    #: exit. A web process killed outright loses at most one unwritten batch.
+    SEARCH_LOG_FLUSH_ROWS = int(os.environ.get("SEARCH_LOG_FLUSH_ROWS", "100"))
+    SEARCH_LOG_FLUSH_SECONDS = float(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "5"))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -138,6 +159,8 @@ class TestConfig(Config):
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     SUPPORTER_INVITE_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "100000 per minute"
+    # Tests read the search log straight after a request.
+    SEARCH_LOG_FLUSH_ROWS = 1
     #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     STRIPE_WEBHOOK_SECRET = "whsec_test_pathways"

@@ -10,6 +10,7 @@ JOB_MODULES = (
     "marketplace.commissioning.jobs",
     "marketplace.orders.jobs",
     "marketplace.jobs.housekeeping",
+    "marketplace.search.jobs",
 )
 
 

@@ -1,19 +1,19 @@
-"""`flask --app wsgi reindex`: rebuild the search index from the database."""
+"""`flask --app wsgi reindex`: rebuild this node's search index from the database."""
 from __future__ import annotations
 
 import time
 
 import click
 
-from marketplace.search import index
+from marketplace.search import upkeep
 
 
 @click.command("reindex")
 def reindex_command():
-    """Rebuild the search index from the database (all active services) and clear the
-    outbox entries it covers."""
+    """Rebuild this node's search index from the database (all active services), then apply
+    the index log entries committed meanwhile."""
     started = time.perf_counter()
-    count = index.rebuild_index()
+    count = upkeep.keep_current(force_rebuild=True).rebuilt
     elapsed = time.perf_counter() - started
     noun = "service" if count == 1 else "services"
     click.echo(f"Indexed {count} {noun} in {elapsed:.2f} seconds.")

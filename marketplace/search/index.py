@@ -15,12 +15,12 @@ Design overview
   existence terms too; service id, price (integer pence) and rating (integer centi-stars, -1
   when unrated) are per-document columns. Whoosh crashes on sortable floats, so nothing here
   is a float.
-* Writers: every change goes through the outbox (outbox.py). apply_pending() takes the Whoosh
-  writer lock *before* reading the outbox and the services, so whoever writes last writes
-  the latest database state; it deletes exactly the entries it applied, after the index
-  commit. A crash in between leaves entries to re-apply, which is harmless (idempotent).
-  The writer skips Whoosh's length statistics, keeps postings in compact arrays instead of
-  pickled runs (_CompactPool) and writes non-compound segments (see _Engine.writer).
+* Writers: every change goes through the index log (outbox.py); this node's upkeep
+  (upkeep.py) applies it in position order through locked_for_writing(), which takes the
+  Whoosh writer lock *before* the caller reads the log and the services, so whoever writes
+  last writes the latest database state. Applying an entry twice is harmless (idempotent). The writer skips
+  Whoosh's length statistics, keeps postings in compact arrays instead of pickled runs
+  (_CompactPool) and writes non-compound segments (see _Engine.writer).
 * Readers: each index directory has one process-wide _Engine holding an open Searcher, which
   is refreshed when another writer (thread or process) has committed. Everything derived
   from the index is held per *segment* (_Segment, keyed by segment id), as Python int
@@ -37,22 +37,27 @@ Design overview
   field, cached per segment and per generation. Relevance is tiered, not BM25: a result
   scores, for each word typed, the weight of the best field it appears in (title 30, tags
   20, names 15, description and details 10; synonyms at 0.7 of that); ties go newest first.
-* Thread safety: whoosh calls and snapshot building run under the engine's lock; index
-  writes in one process are serialised by a second lock and across processes by Whoosh's
-  file lock.
+* Thread safety: whoosh calls, snapshot building and cache fills run under the engine's
+  lock (Whoosh's readers are not thread-safe); a repeated search is answered from the
+  snapshot's result cache with no lock and no Whoosh call, after a stat of the index
+  directory says nothing was committed (_Engine.fresh_snapshot). Index writes in one process
+  are serialised by a second lock and across processes by Whoosh's file lock.
 """
 from __future__ import annotations
 
 import atexit
 import bisect
+import contextlib
 import functools
 import heapq
+import itertools
 import logging
 import marshal
 import os
 import re
 import threading
 import time
+import uuid
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -63,7 +68,6 @@ import sqlalchemy.orm as so
 from flask import current_app
 from whoosh import columns, formats, writing
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, KeywordAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import COLUMN, ID, FieldType, Schema
@@ -73,15 +77,15 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from marketplace import areas, vocabulary
-from marketplace.extensions import db
+from marketplace.search.errors import IndexBusy
 from marketplace.search.synonyms import QueryUnit
 
 log = logging.getLogger(__name__)
 
-#: Bump when the schema or the document shape changes: a new name means a new, empty index,
-#: which the first search fills from the database (run `flask reindex` when deploying).
+#: Bump when the schema or the document shape changes: a new name means a new, empty index
+#: (with a new index id), which each node's worker builds from the database.
 INDEX_NAME = "services_v2"
-#: Outbox entries applied per index commit.
+#: Log entries applied per index commit.
 BATCH_SIZE = 500
 #: Documents per chunk of a sorted order (see _Ordering).
 CHUNK = 512
@@ -94,6 +98,11 @@ SYNONYM_BOOST = 0.7
 #: Word masks kept per segment and per generation (each up to size/8 bytes).
 TEXT_CACHE_SIZE = 1024
 QUERY_CACHE_SIZE = 256
+#: Whole results (one page, total and facets) kept per generation for repeated searches.
+RESULT_CACHE_SIZE = 512
+#: A directory changed less than this long ago is always checked with Whoosh (see
+#: _Engine.fresh_snapshot): file times are only as fine as the kernel's clock tick.
+_SETTLED_NS = 1_000_000_000
 #: In segments of at least FREQUENT_MIN_SEGMENT documents, masks for words found in at least
 #: max(FREQUENT_MIN_DOCS, size // FREQUENT_SHARE) documents are built up front: they are the
 #: expensive ones, and this bounds the cost of a first search for a common word.
@@ -563,8 +572,14 @@ class _Snapshot:
     document-number space and ANDed with their live masks. Built under the engine lock; the
     lazily filled caches are also only touched under it."""
 
-    def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str):
+    def __init__(self, searcher, segment_cache: dict[str, _Segment], directory: str,
+                 number: int = 0):
         self.searcher = searcher
+        #: Unique in the process: a new number means the index changed.
+        self.number = number
+        #: (params, units, offset, limit, with_facets) -> IndexResult for this generation.
+        #: Read without the lock (a dict lookup is atomic), written under it.
+        self.results: dict[tuple, IndexResult] = {}
         self.size = searcher.doc_count_all()
         self.nbytes = (self.size >> 3) + 1
         self.terms: dict[tuple[str, str], int] = {}
@@ -603,6 +618,12 @@ class _Snapshot:
     def forget_queries(self) -> None:
         self._text: OrderedDict = OrderedDict()
         self._queries: OrderedDict = OrderedDict()
+        self.results = {}
+
+    def remember(self, key: tuple, result: IndexResult) -> None:
+        if len(self.results) >= RESULT_CACHE_SIZE:
+            self.results = {}  # replaced, not cleared: lock-free readers hold the old one
+        self.results[key] = result
 
     def term(self, fieldname: str, value: str) -> int:
         return self.terms.get((fieldname, value), 0)
@@ -746,8 +767,12 @@ class _Engine:
         self.write_lock = threading.Lock()
         self.searcher = None
         self.snapshot: _Snapshot | None = None
+        self._seen_change: int | None = None
         self.segments: dict[str, _Segment] = {}
-        self.checked_for_empty_index = False
+        self.index_id = _read_or_create_index_id(directory)
+        #: Known to hold a built index (upkeep.ensure_ready): set once, never cleared, since
+        #: a rebuild replaces the documents in one commit and readers keep the old ones till then.
+        self.ready = False
 
     def current(self) -> _Snapshot:
         """The snapshot for the newest committed generation. Call with self.lock held."""
@@ -760,8 +785,27 @@ class _Engine:
             old, self.searcher = self.searcher, self.index.searcher()
             old.close()
         if self.snapshot is None or self.snapshot.searcher is not self.searcher:
-            self.snapshot = _Snapshot(self.searcher, self.segments, self.directory)
+            self.snapshot = _Snapshot(self.searcher, self.segments, self.directory,
+                                      next(_snapshot_numbers))
         return self.snapshot
+
+    def fresh_snapshot(self) -> _Snapshot:
+        """The current snapshot, taking the lock only if the index may have changed. Every
+        commit (from any process) writes a new table of contents into the directory, which
+        changes its modification time; a time unchanged since the last look, and more than a
+        clock tick old, means no commit since. Otherwise Whoosh is asked (current())."""
+        snapshot = self.snapshot
+        try:
+            changed_at = os.stat(self.directory).st_mtime_ns
+        except OSError:
+            changed_at = None
+        if (snapshot is not None and changed_at is not None and changed_at == self._seen_change
+                and time.time_ns() - changed_at > _SETTLED_NS):
+            return snapshot
+        with self.lock:
+            snapshot = self.current()
+            self._seen_change = changed_at
+            return snapshot
 
     def writer(self, timeout: float):
         # Not compound: opening a reader on a compound segment copies each of its files
@@ -779,6 +823,25 @@ class _Engine:
             self.searcher = self.snapshot = None
 
 
+def _read_or_create_index_id(directory: str) -> str:
+    """The id this index is known by in search_index_positions, kept in its directory (named
+    for INDEX_NAME, so a new schema is a new index; not named like Whoosh's own files, so its
+    clean-up leaves it alone). Created exclusively, so two processes agree on one id."""
+    path = os.path.join(directory, f"node-{INDEX_NAME}.id")
+    try:
+        with open(path, "x") as handle:
+            handle.write(str(uuid.uuid4()))
+    except FileExistsError:
+        pass
+    for _ in range(50):
+        with open(path) as handle:
+            found = handle.read().strip()
+        if found:
+            return found
+        time.sleep(0.01)  # another process created it and is still writing it
+    raise OSError(f"{path} stays empty")
+
+
 _engines: OrderedDict[str, _Engine] = OrderedDict()
 _engines_lock = threading.Lock()
 _MAX_ENGINES = 8  # tests make one index directory each; keep file handles bounded
@@ -793,8 +856,17 @@ def _close_engines() -> None:
             engine.close()
 
 
+_real_paths: dict[str, str] = {}
+#: Snapshot numbers, unique in the process (an engine closed and reopened for the same
+#: directory must not reuse a generation that callers cached things under).
+_snapshot_numbers = itertools.count(1)
+
+
 def _engine() -> _Engine:
-    directory = os.path.realpath(current_app.config["SEARCH_INDEX_DIR"])
+    configured = current_app.config["SEARCH_INDEX_DIR"]
+    directory = _real_paths.get(configured)
+    if directory is None:  # realpath is a system call per path component: once per path
+        directory = _real_paths[configured] = os.path.realpath(configured)
     with _engines_lock:
         engine = _engines.get(directory)
         if engine is None:
@@ -809,12 +881,15 @@ def _engine() -> _Engine:
 
 def init_app(app) -> None:
     """Make sure the index exists (creating an empty one if needed) and install the hook that
-    applies the outbox after each commit that queued entries."""
+    applies the log after each commit that appended entries."""
     from marketplace.search import outbox
+
+    from marketplace.search import upkeep
 
     outbox.install_commit_hook()
     with app.app_context():
         _engine()
+        upkeep.adopt_if_market_empty()
 
 
 def forget_query_caches() -> None:
@@ -831,149 +906,123 @@ def forget_query_caches() -> None:
 
 
 def health() -> str:
+    """"ok" when this node's index directory is open and readable (no search is run: the
+    health check must stay cheap; upkeep.status says whether it is current)."""
     try:
-        engine = _engine()
-        with engine.lock:
-            snapshot = engine.current()
-            snapshot.searcher.search(wq.Every(), limit=1)
+        os.stat(_engine().directory)  # still there (opening it read its table of contents)
         return "ok"
     except Exception as error:  # health reports, it does not raise
         return f"error: {error.__class__.__name__}: {error}"
 
 
+def index_id() -> str:
+    """This node's index id (kept in its directory; a new directory is a new index)."""
+    return _engine().index_id
+
+
+def is_ready() -> bool:
+    """Known (in this process) to hold a built index: searches may run on it."""
+    return _engine().ready
+
+
+def mark_ready() -> None:
+    _engine().ready = True
+
+
+def has_documents() -> bool:
+    return _engine().index.doc_count_all() > 0
+
+
 # --- writing -----------------------------------------------------------------------------
 
 
-def apply_pending(*, timeout: float = 30.0) -> int:
-    """Apply every pending outbox entry to the index; returns how many entries were applied.
+class IndexWriting:
+    """This node's index, locked for writing (see locked_for_writing()). Each commit opens a
+    new Whoosh writer for the next batch; one left uncommitted is cancelled at the end."""
 
-    Raises whoosh's LockError (as IndexBusy) if the writer lock is not free within timeout.
-    """
-    from marketplace.search.models import IndexOutboxEntry
+    def __init__(self, engine: _Engine, timeout: float):
+        self._engine = engine
+        self._timeout = timeout
+        self._writer = None
 
-    engine = _engine()
-    applied = 0
-    while True:
-        with so.Session(db.engine) as session:
-            if session.execute(sa.select(IndexOutboxEntry.id).limit(1)).first() is None:
-                return applied
-        with engine.write_lock:
+    def _current_writer(self):
+        if self._writer is None:
             try:
-                writer = engine.writer(timeout)
+                self._writer = self._engine.writer(self._timeout)
             except LockError as error:
                 raise IndexBusy("The search index is being written by another process") from error
-            committed = False
-            try:
-                with so.Session(db.engine) as session:
-                    # Read the outbox and the services only once the lock is held, so the
-                    # last writer always writes the newest state.
-                    entries = session.execute(
-                        sa.select(IndexOutboxEntry.id, IndexOutboxEntry.service_id)
-                        .order_by(IndexOutboxEntry.id)
-                        .limit(BATCH_SIZE)
-                    ).all()
-                    if not entries:
-                        writer.cancel()
-                        committed = True
-                        return applied
-                    _write_services(session, writer, {service_id for _, service_id in entries})
-                    writer.commit()
-                    committed = True
-                    session.execute(
-                        sa.delete(IndexOutboxEntry).where(
-                            IndexOutboxEntry.id.in_([entry_id for entry_id, _ in entries])
-                        )
-                    )
-                    session.commit()
-                    applied += len(entries)
-            finally:
-                if not committed:
-                    writer.cancel()
+        return self._writer
 
+    def write_services(self, session: so.Session, service_ids: Iterable[int]) -> None:
+        """Rewrite each service's document from the database, or remove it if the service is
+        gone, paused or its provider deleted."""
+        from marketplace.providers.models import Service
 
-def _write_services(session: so.Session, writer, service_ids: set[int]) -> None:
-    from marketplace.providers.models import Service
+        wanted = sorted(set(service_ids))
+        writer = self._current_writer()
+        found = {
+            service.id: service
+            for service in session.scalars(
+                _indexable_services(session).where(Service.id.in_(wanted))
+            )
+        }
+        for service_id in wanted:
+            service = found.get(service_id)
+            if service is None:
+                writer.delete_by_term("key", str(service_id))
+            else:
+                writer.update_document(**_document(service))
 
-    found = {
-        service.id: service
-        for service in session.scalars(
-            _indexable_services(session).where(Service.id.in_(sorted(service_ids)))
+    def replace_with_all_services(self, session: so.Session) -> int:
+        """Stage every indexable service as the whole new index (commit(replace=True));
+        returns how many."""
+        from marketplace.providers.models import Service
+
+        writer = self._current_writer()
+        count = 0
+        services = session.scalars(
+            _indexable_services(session).order_by(Service.id),
+            execution_options={"yield_per": 1000},
         )
-    }
-    for service_id in sorted(service_ids):
-        service = found.get(service_id)
-        if service is None:
-            writer.delete_by_term("key", str(service_id))
+        for service in services:
+            writer.add_document(**_document(service))
+            count += 1
+        return count
+
+    def commit(self, *, replace: bool = False) -> None:
+        writer, self._writer = self._current_writer(), None
+        if replace:
+            writer.commit(mergetype=writing.CLEAR)
+            # Derive (and write beside the index) the new segments' masks now, so neither
+            # the first search nor a newly started web process pays for it.
+            with self._engine.lock:
+                self._engine.current()
         else:
-            writer.update_document(**_document(service))
+            writer.commit()
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.cancel()
 
 
-def rebuild_index(*, only_if_empty: bool = False, timeout: float = 120.0) -> int:
-    """Rebuild the whole index from the database and clear the outbox entries it covers.
-    Returns the number of services indexed (or -1 when only_if_empty and it was not)."""
-    from marketplace.providers.models import Service
-    from marketplace.search.models import IndexOutboxEntry
-
+@contextlib.contextmanager
+def locked_for_writing(*, timeout: float = 30.0):
+    """Lock this node's index for writing (threads of this process, then other processes
+    through Whoosh's file lock); raises IndexBusy if not free within timeout. Read the log
+    and the services only once inside, so the last writer writes the newest state."""
     engine = _engine()
-    with engine.write_lock:
+    if not engine.write_lock.acquire(timeout=timeout):
+        raise IndexBusy("The search index is being written by another thread")
+    try:
+        session = IndexWriting(engine, timeout)
+        session._current_writer()  # take the file lock now, before the caller reads
         try:
-            writer = engine.writer(timeout)
-        except LockError as error:
-            raise IndexBusy("The search index is being written by another process") from error
-        committed = False
-        try:
-            if only_if_empty and engine.index.doc_count_all() > 0:
-                return -1
-            with so.Session(db.engine) as session:
-                # Entries queued before we read the services are covered by this rebuild;
-                # later ones stay for apply_pending.
-                entry_ids = list(session.scalars(sa.select(IndexOutboxEntry.id)))
-                count = 0
-                services = session.scalars(
-                    _indexable_services(session).order_by(Service.id),
-                    execution_options={"yield_per": 1000},
-                )
-                for service in services:
-                    writer.add_document(**_document(service))
-                    count += 1
-                writer.commit(mergetype=writing.CLEAR)
-                committed = True
-                # Derive (and write beside the index) the new segments' masks now, so
-                # neither the first search nor a newly started worker pays for it.
-                with engine.lock:
-                    engine.current()
-                for start in range(0, len(entry_ids), 1000):
-                    session.execute(
-                        sa.delete(IndexOutboxEntry).where(
-                            IndexOutboxEntry.id.in_(entry_ids[start:start + 1000])
-                        )
-                    )
-                session.commit()
-                return count
+            yield session
         finally:
-            if not committed:
-                writer.cancel()
-
-
-class IndexBusy(Exception):
-    """Another process holds the index writer lock."""
-
-
-def _fill_if_empty(engine: _Engine, snapshot: _Snapshot) -> bool:
-    """A brand-new index directory (fresh deploy, new schema) is filled from the database on
-    first use. Returns True when it rebuilt."""
-    from marketplace.providers.models import Service
-
-    engine.checked_for_empty_index = True
-    if snapshot.size:
-        return False
-    has_services = db.session.execute(
-        sa.select(Service.id).where(Service.status == "active").limit(1)
-    ).first()
-    if has_services is None:
-        return False
-    log.warning("Search index %s is empty: rebuilding it from the database", engine.directory)
-    return rebuild_index(only_if_empty=True) >= 0
+            session.cancel()
+    finally:
+        engine.write_lock.release()
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -985,6 +1034,13 @@ class IndexResult:
     total: int
     #: facet name -> {value: count}; see services.search_services for the names.
     facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: (index directory, snapshot number): changes whenever the index does, so callers may
+    #: cache what they derive from a result (the hits' rows) until it changes. Shared by
+    #: every caller of a cached result: treat as read-only.
+    generation: tuple[str, int] = ("", 0)
+    #: What callers derive from this result alone (facet lists, the spelling suggestion),
+    #: kept with it in the result cache.
+    derived: dict = field(default_factory=dict)
 
 
 def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
@@ -993,10 +1049,12 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
     every filter in params (a SearchParams); return one page of service ids, the total and,
     if asked, facet counts over the whole result set."""
     engine = _engine()
+    key = (params, units, offset, limit, with_facets)
+    found = engine.fresh_snapshot().results.get(key)
+    if found is not None:  # a repeated search: no lock, no whoosh call
+        return found
     with engine.lock:
         snapshot = engine.current()
-        if not engine.checked_for_empty_index and _fill_if_empty(engine, snapshot):
-            snapshot = engine.current()
         levels = None
         result = snapshot.live
         if units and has_searchable_words(units):
@@ -1012,7 +1070,10 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
                 order = "newest" if params.sort == "relevance" else params.sort
                 docnums = snapshot.page(order, result, offset, limit)
         facets = _facet_counts(snapshot, result) if with_facets else {}
-        return IndexResult([snapshot.service_ids[d] for d in docnums], total, facets)
+        found = IndexResult([snapshot.service_ids[d] for d in docnums], total, facets,
+                            (engine.directory, snapshot.number))
+        snapshot.remember(key, found)
+        return found
 
 
 def _filter_mask(snapshot: _Snapshot, params) -> int:

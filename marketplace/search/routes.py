@@ -1,7 +1,10 @@
 """GET /search: the search page. A plain GET form (no JavaScript needed) over the search service.
 
 Every link the page builds (pages, "remove filter", "did you mean") keeps the rest of the
-search, so nobody loses their filters. A bad parameter never breaks the page: it is shown in
+search, so nobody loses their filters. The page's content (templates/search/_page_body.html)
+depends only on the query string and the index generation, so it is rendered once per
+generation and query string and kept (_BODY_CACHE_SIZE per process); the surrounding layout,
+which knows who is logged in, is rendered every time. A bad parameter never breaks the page: it is shown in
 plain English beside the form with status 400, and the rest of the search still runs (that
 corrected search is not logged, so the log holds only searches people asked for).
 """
@@ -10,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from marketplace import areas, vocabulary
 from marketplace.api import serialisers
 from marketplace.errors import InvalidParameter
-from marketplace.extensions import db
 from marketplace.search.params import parse_search_params
 from marketplace.search.services import search_services
 from marketplace.search.types import FacetValue, SearchParams, SearchResults
@@ -286,6 +289,25 @@ def search():
         return redirect(url_for("search.search", **args))
     params, problems = parse_leniently(args)
     results = search_services(params, channel="web", log=not problems)
-    db.session.commit()  # the anonymous search log entry
     page = SearchPage(params, results, problems, typed=args)
-    return render_template("search/search.html", page=page), 400 if problems else 200
+    return (render_template("search/search.html", page=page, body=_page_body(page, args)),
+            400 if problems else 200)
+
+
+_BODY_CACHE_SIZE = 256
+_bodies: dict = {"generation": None, "pages": {}}
+
+
+def _page_body(page: SearchPage, args: dict[str, str]) -> Markup:
+    global _bodies
+    cache = _bodies
+    if cache["generation"] != page.results.generation:
+        cache = _bodies = {"generation": page.results.generation, "pages": {}}
+    key = tuple(sorted(args.items()))
+    body = cache["pages"].get(key)
+    if body is None:
+        body = Markup(render_template("search/_page_body.html", page=page))
+        if len(cache["pages"]) >= _BODY_CACHE_SIZE:
+            cache = _bodies = {"generation": page.results.generation, "pages": {}}
+        cache["pages"][key] = body
+    return body

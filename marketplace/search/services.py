@@ -1,11 +1,11 @@
 """The search service used by the /search page, the JSON API and the benchmarks.
 
-search_services heals the index first (applies any outbox entries left pending), expands the
-query with synonyms, asks the index for one page of ids, the total and facet counts over the
+search_services checks that this node's index has been built (SearchStartingUp, a 503,
+if its worker is still building it: no request ever waits for a rebuild), expands the query with synonyms, asks the index for one page of ids, the total and facet counts over the
 whole result set, loads those services from the database, offers a "did you mean" correction
 when a typed word matches nothing and the corrected query finds results (under the current
-filters or, failing that, anywhere), and adds an anonymous
-SearchLogEntry to the session (the caller commits).
+filters or, failing that, anywhere), and records an anonymous
+search log row (search_log.py writes them in batches, outside the request's transaction).
 """
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from marketplace import areas, vocabulary
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.providers.models import Service
-from marketplace.search import index, synonyms
-from marketplace.search.models import IndexOutboxEntry, SearchLogEntry
+from marketplace.search import index, search_log, synonyms, upkeep
 from marketplace.search.types import FacetValue, SearchHit, SearchParams, SearchResults
 
 SUMMARY_LENGTH = 200
@@ -48,59 +47,62 @@ def search_services(
     log: bool = True,
 ) -> SearchResults:
     page_size = page_size or current_app.config["SEARCH_PAGE_SIZE"]
-    _apply_pending_outbox()
+    upkeep.ensure_ready()
     units = tuple(synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(params.q))
     found = index.search(
         params, units, offset=(params.page - 1) * page_size, limit=page_size
     )
     results = SearchResults(
         params=params,
-        hits=_load_hits(found.service_ids),
+        hits=_load_hits(found.service_ids, found.generation),
         total=found.total,
         page=params.page,
         page_size=page_size,
-        facets=_facets(params, found.facet_counts, found.total),
-        suggestion=_suggestion(params, units),
+        facets=_derived(found, "facets", lambda: _facets(params, found.facet_counts, found.total)),
+        suggestion=_derived(found, "suggestion", lambda: _suggestion(params, units)),
+        generation=found.generation,
     )
     if log:
-        db.session.add(
-            SearchLogEntry(
-                query_text=params.q[:200],
-                filters=params.filters(),
-                area=params.area,
-                result_count=found.total,
-                channel=channel,
-            )
+        search_log.record_search(
+            query_text=params.q, filters=params.filters(), area=params.area,
+            result_count=found.total, channel=channel,
         )
     return results
 
 
-def _apply_pending_outbox() -> None:
-    """Heal the index if a commit's hook missed its entries (crash, busy lock elsewhere)."""
-    pending = db.session.execute(sa.select(IndexOutboxEntry.id).limit(1)).first()
-    if pending is None:
-        return
-    try:
-        index.apply_pending(timeout=0.5)
-    except index.IndexBusy:
-        pass  # another process is applying them right now
-    except Exception:  # healing is best effort: a search must still answer
-        current_app.logger.exception("Could not apply pending search index entries")
+def _derived(found: index.IndexResult, name: str, work):
+    """work(), computed once per cached index result (it depends only on that result, the
+    parameters and the index generation, which are its cache key)."""
+    if name not in found.derived:
+        found.derived[name] = work()
+    return found.derived[name]
 
 
-def _load_hits(service_ids: list[int]) -> list[SearchHit]:
+#: Index directory -> SearchHits by service id, for one index generation: every change to
+#: what a hit shows goes through the index log, whose application makes a new generation,
+#: which empties the cache.
+_hit_caches: dict[str, dict] = {}
+_HIT_CACHE_SIZE = 20_000
+
+
+def _load_hits(service_ids: list[int], generation: tuple[str, int]) -> list[SearchHit]:
     if not service_ids:
         return []
-    services = {
-        service.id: service
+    cache = _hit_caches.get(generation[0])
+    if cache is None or cache["generation"] != generation or len(cache["hits"]) > _HIT_CACHE_SIZE:
+        # Replaced whole, never emptied in place: other threads keep a consistent one.
+        cache = _hit_caches[generation[0]] = {"generation": generation, "hits": {}}
+    hits = cache["hits"]
+    missing = [i for i in service_ids if i not in hits]
+    if missing:
         for service in db.session.scalars(
             sa.select(Service)
-            .where(Service.id.in_(service_ids))
+            .where(Service.id.in_(missing))
             .options(so.joinedload(Service.provider))
-        )
-    }
+        ):
+            hits[service.id] = _hit(service)
     # An id can be missing if the service was deleted after the index was read.
-    return [_hit(services[i]) for i in service_ids if i in services]
+    return [hits[i] for i in service_ids if i in hits]
 
 
 def _summary(text: str) -> str:

@@ -90,6 +90,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     #: A corrected query to offer as "Did you mean ...?", or None.
     suggestion: str | None = None
+    #: The index generation these results came from (index.IndexResult.generation): what is
+    #: derived from them alone may be cached until it changes.
+    generation: tuple[str, int] = ("", 0)
 
     @property
     def pages(self) -> int:

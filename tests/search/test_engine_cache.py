@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from marketplace.search import index
+from marketplace.search import index, upkeep
 from tests.factories import make_service
 from tests.search.helpers import build_market, edit_service, search, titles
 
@@ -56,7 +56,7 @@ def saved_masks(app, monkeypatch):
     monkeypatch.setattr(index, "FREQUENT_MIN_SEGMENT", 1)
     monkeypatch.setattr(index, "FREQUENT_MIN_DOCS", 1)
     services = build_market()
-    assert index.rebuild_index() == len(services)
+    assert upkeep.keep_current(force_rebuild=True).rebuilt == len(services)
     assert len(_mask_files(app)) == 1
     return services
 

@@ -1,26 +1,28 @@
 """Keeping the index in step with the database: edits, pauses, deletions, provider changes,
-the outbox, `flask reindex`, health and the search log."""
+the index log, `flask reindex`, health and the search log."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.providers.models import Service
-from marketplace.search import index
-from marketplace.search.models import IndexOutboxEntry, SearchLogEntry
+from marketplace.search import index, upkeep
+from marketplace.search.models import SearchIndexPosition, SearchLogEntry
+from marketplace.search.outbox import append_changes
 from marketplace.search.params import parse_search_params
 from marketplace.search.services import search_services
 from tests.factories import make_provider, make_service
 from tests.search.helpers import delete_service, edit_provider, edit_service, search, titles
 
 
-def _outbox_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(IndexOutboxEntry))
+def _applied_everything() -> bool:
+    status = upkeep.status()
+    return status.state == "current" and status.applied_position == status.head_position > 0
 
 
 def test_a_new_service_is_searchable_as_soon_as_it_is_committed(app):
     make_service(title="Pottery taster", description="Try the wheel.", category="arts")
-    assert _outbox_count() == 0  # applied by the after-commit hook, not by the search
+    assert _applied_everything()  # by the after-commit hook, before any search or worker
     assert titles(q="pottery") == ["Pottery taster"]
 
 
@@ -87,30 +89,33 @@ def test_rating_changes_are_indexed(app):
     assert search(min_rating="4").total == 1
 
 
-def test_a_search_applies_entries_the_commit_hook_missed(app):
+def test_the_upkeep_applies_entries_the_commit_hook_missed(app):
     service = make_service(title="Pottery taster")
-    # A worker that crashed between committing and indexing: the change and its entry are
-    # in the database, the index still has the old document.
+    # A web process that crashed between committing and indexing: the change and its entry
+    # are in the database, the index still has the old document.
     with db.engine.begin() as connection:  # committed without the session's hook
         connection.execute(
             sa.update(Service).where(Service.id == service.id).values(title="Ceramics taster")
         )
-        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=service.id))
+        append_changes(connection, [service.id])
     db.session.expire_all()  # a new request would not have the old row in its session
-    assert _outbox_count() == 1
+    assert titles(q="ceramics") == []  # a search never writes the index
+    assert upkeep.keep_current().applied == 1
     assert titles(q="ceramics") == ["Ceramics taster"]
     assert titles(q="pottery") == []
-    assert _outbox_count() == 0
+    assert _applied_everything()
 
 
-def test_apply_pending_is_idempotent(app):
+def test_applying_entries_again_is_harmless(app):
     service = make_service(title="Pottery taster")
     with db.engine.begin() as connection:
-        for _ in range(3):
-            connection.execute(sa.insert(IndexOutboxEntry).values(service_id=service.id))
-        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=999999))
-    assert index.apply_pending() == 4
-    assert index.apply_pending() == 0
+        append_changes(connection, [service.id] * 3 + [999999])
+    assert upkeep.keep_current().applied == 4
+    assert upkeep.keep_current().applied == 0
+    # A crash after the index commit but before the position was recorded: all again.
+    db.session.execute(sa.update(SearchIndexPosition).values(applied_position=0))
+    db.session.commit()
+    assert upkeep.keep_current().applied == 5
     assert titles(q="pottery") == ["Pottery taster"]
     assert set(index.indexed_documents()) == {service.id}
 
@@ -119,7 +124,7 @@ def test_reindex_command_rebuilds_from_the_database(app, runner):
     provider = make_provider()
     kept = make_service(provider, title="Pottery taster")
     paused = make_service(provider, title="Weaving circle")
-    # Change the database behind the index's back (no outbox entries).
+    # Change the database behind the index's back (no log entries for the pause).
     with db.engine.begin() as connection:
         connection.execute(
             sa.update(Service).where(Service.id == paused.id).values(status="paused")
@@ -127,21 +132,15 @@ def test_reindex_command_rebuilds_from_the_database(app, runner):
         connection.execute(
             sa.update(Service).where(Service.id == kept.id).values(title="Ceramics taster")
         )
-        connection.execute(sa.insert(IndexOutboxEntry).values(service_id=kept.id))
+        append_changes(connection, [kept.id])
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert "Indexed 1 service in" in result.output
     assert "seconds" in result.output
     db.session.expire_all()
-    assert _outbox_count() == 0
+    assert _applied_everything()
     assert titles(q="ceramics") == ["Ceramics taster"]
     assert titles(q="weaving") == titles(q="pottery") == []
-
-
-def test_an_empty_index_is_filled_from_the_database_on_first_search(app, tmp_path):
-    make_service(title="Pottery taster")
-    app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "brand-new-index")
-    assert titles(q="pottery") == ["Pottery taster"]
 
 
 def test_health_reports_ok(app):
@@ -184,3 +183,21 @@ def test_zero_result_searches_are_logged_too(app):
     db.session.commit()
     entry = db.session.scalars(sa.select(SearchLogEntry)).one()
     assert (entry.query_text, entry.result_count, entry.channel) == ("unicycle", 0, "web")
+
+
+def test_the_search_log_is_written_in_batches_and_flushed_at_exit(app):
+    from marketplace.search import search_log
+
+    app.config.update(SEARCH_LOG_FLUSH_ROWS=3, SEARCH_LOG_FLUSH_SECONDS=3600)
+
+    def logged() -> list[str]:
+        return sorted(db.session.scalars(sa.select(SearchLogEntry.query_text)))
+
+    for word in ("art", "swimming"):
+        search_services(parse_search_params({"q": word}))
+    assert logged() == []  # buffered in this process
+    search_services(parse_search_params({"q": "choir"}))
+    assert logged() == ["art", "choir", "swimming"]  # the third row flushed all three
+    search_services(parse_search_params({"q": "pottery"}))
+    search_log.flush_all()  # what the process does at exit
+    assert logged() == ["art", "choir", "pottery", "swimming"]

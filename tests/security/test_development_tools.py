@@ -32,7 +32,11 @@ def run_without_dev_tools(code: str, tmp_path, **env) -> subprocess.CompletedPro
 def test_a_production_app_imports_and_serves_without_localstripe(tmp_path):
     result = run_without_dev_tools(
         "import sys, wsgi\n"
+        "from flask_migrate import upgrade\n"
+        "from marketplace.search import upkeep\n"
         "with wsgi.app.app_context():\n"
+        "    upgrade()\n"  # /healthz is 200 once migrated and this node's index is built
+        "    upkeep.keep_current()\n"
         "    response = wsgi.app.test_client().get('/healthz')\n"
         "print(response.status_code, sorted(m for m in sys.modules if m.startswith(('localstripe', 'aiohttp'))))\n",
         tmp_path,
