@@ -3,6 +3,11 @@
 Invariants kept here: every transaction has at least two lines, no zero line, and its lines sum
 to zero; rows are only ever inserted; a guarded account's balance never goes below zero, even
 under concurrent postings (see post_transaction). Callers commit.
+
+Write order: the lines first, then the transaction row, under an id taken beforehand. The
+database refuses a transaction row whose lines are missing or unbalanced (SQLite checks as the
+row goes in, having no deferred triggers; PostgreSQL at commit) and a line added to a
+transaction already written (migration 0003).
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.errors import DomainError
+from marketplace.times import utcnow
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     GUARDED_KINDS,
@@ -165,32 +171,55 @@ def post_transaction(
             raise InsufficientFunds(account, insufficient_message)
         moved.append((account_id, delta))
 
-    transaction = LedgerTransaction(
-        kind=kind,
-        description=description[:255],
-        actor_id=actor_id,
-        on_behalf_of_id=on_behalf_of_id,
-        order_id=order_id,
-        payout_run_id=payout_run_id,
-        card_payment_id=card_payment_id,
-        reverses_id=reverses_id,
-        idempotency_key=idempotency_key,
+    db.session.flush()  # whatever the transaction refers to (an order, a run) exists first
+    transaction_id = _next_transaction_id()
+    now = utcnow()
+    db.session.execute(
+        sa.insert(LedgerLine.__table__),
+        [
+            {
+                "transaction_id": transaction_id,
+                "account_id": leg.account.id,
+                "amount_pence": leg.amount_pence,
+                "budget_id": leg.account.budget_id,
+                "created_at": now,
+            }
+            for leg in legs
+        ],
     )
-    db.session.add(transaction)
-    db.session.flush()
-    db.session.add_all(
-        LedgerLine(
-            transaction_id=transaction.id,
-            account_id=leg.account.id,
-            amount_pence=leg.amount_pence,
-            budget_id=leg.account.budget_id,
+    db.session.execute(
+        sa.insert(LedgerTransaction.__table__).values(
+            id=transaction_id,
+            kind=kind,
+            description=description[:255],
+            actor_id=actor_id,
+            on_behalf_of_id=on_behalf_of_id,
+            order_id=order_id,
+            payout_run_id=payout_run_id,
+            card_payment_id=card_payment_id,
+            reverses_id=reverses_id,
+            idempotency_key=idempotency_key,
+            created_at=now,
         )
-        for leg in legs
     )
     for account in accounts.values():
         db.session.expire(account, ["balance_pence"])
-    db.session.flush()
-    return transaction
+    return db.session.get(LedgerTransaction, transaction_id)
+
+
+def _next_transaction_id() -> int:
+    """The id the next transaction takes, before it is written (its lines go in first).
+
+    PostgreSQL: the id sequence, as an insert would use it. SQLite: one more than the highest;
+    safe because the balance UPDATEs above already hold SQLite's single write lock, so no
+    other connection can write a transaction in between."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.scalar(
+            sa.text("SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id'))")
+        )
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(LedgerTransaction.id), 0) + 1)
+    )
 
 
 def move(
