@@ -56,6 +56,9 @@ class PayoutRun(db.Model):
         sa.ForeignKey("users.id"), nullable=True
     )
 
+    cancelled_by: so.Mapped["User | None"] = so.relationship(  # noqa: F821
+        foreign_keys=[cancelled_by_id]
+    )
     items: so.Mapped[list["PayoutItem"]] = so.relationship(
         back_populates="run", order_by="PayoutItem.id", cascade="all, delete-orphan"
     )
