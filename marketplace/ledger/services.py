@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.errors import DomainError
@@ -277,33 +276,36 @@ class BudgetBalances:
 
 
 def budget_balances(budget_id: int) -> BudgetBalances:
-    """allocated = spent + committed + available, all from the ledger."""
+    """allocated = spent + committed + available, read in O(instalments), not O(lines).
+
+    Allocated is what the budget's instalments paid in: the lines on its available account of
+    the instalments' own transactions (instalments.transaction_id) and of any reversal of them
+    (reverses_id). Committed and available are the cached balances; spent is what is left of
+    allocated. Exact while money enters a budget only by instalments (pay_due_instalments is
+    the only code posting "allocation"); `flask check-ledger` recomputes every figure from the
+    lines daily and reports any budget where the two ways disagree.
+    """
+    from marketplace.budgets.models import Instalment
+
     available = budget_available_account(budget_id)
     reserved = budget_reserved_account(budget_id)
-    original = so.aliased(LedgerTransaction)
-    # A reversal counts as the kind of transaction it reverses.
-    kind = sa.func.coalesce(original.kind, LedgerTransaction.kind)
-    rows = db.session.execute(
-        sa.select(kind, LedgerLine.account_id, sa.func.sum(LedgerLine.amount_pence))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
-        .where(LedgerLine.account_id.in_([available.id, reserved.id]))
-        .group_by(kind, LedgerLine.account_id)
-    ).all()
-    allocated = spent = 0
-    for row_kind, account_id, total in rows:
-        total = int(total or 0)
-        if row_kind == "allocation" and account_id == available.id:
-            allocated += total
-        elif row_kind == "settle" and account_id == reserved.id:
-            spent -= total
-        elif row_kind == "refund" and account_id == available.id:
-            spent -= total
+    paid_in = list(db.session.scalars(sa.select(Instalment.transaction_id).where(
+        Instalment.budget_id == budget_id, Instalment.transaction_id.is_not(None))))
+    allocated = 0
+    if paid_in:
+        reversals = list(db.session.scalars(
+            sa.select(LedgerTransaction.id).where(LedgerTransaction.reverses_id.in_(paid_in))))
+        allocated = int(db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0)).where(
+                LedgerLine.transaction_id.in_(paid_in + reversals),
+                LedgerLine.account_id == available.id)
+        ))
+    committed, free = account_balance(reserved), account_balance(available)
     return BudgetBalances(
         allocated_pence=allocated,
-        spent_pence=spent,
-        committed_pence=account_balance(reserved),
-        available_pence=account_balance(available),
+        spent_pence=allocated - committed - free,
+        committed_pence=committed,
+        available_pence=free,
     )
 
 
