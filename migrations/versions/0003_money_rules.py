@@ -147,12 +147,12 @@ def _restore_services_of_orphaned_orders() -> None:
 
 
 def upgrade():
-    if _sqlite():
-        _restore_services_of_orphaned_orders()
     for table, name, new_sql, _old_sql in REMADE_CHECKS:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(op.f(name), type_="check")
             batch_op.create_check_constraint(op.f(name), sa.text(new_sql))
+    if _sqlite():
+        _restore_services_of_orphaned_orders()  # as "removed", which services now allow
     for table, name, sql in STATE_CHECKS:
         with op.batch_alter_table(table) as batch_op:
             batch_op.create_check_constraint(op.f(name), sa.text(sql))
