@@ -231,6 +231,8 @@ def build(url: str, lines: int, budgets: int, heavy_lines: int, seed: int) -> di
             with cursor.copy("COPY ledger_lines (id, transaction_id, account_id, amount_pence, "
                              "budget_id, created_at) FROM STDIN") as copy:
                 copy.write(line_rows.getvalue())
+        # The deferred foreign keys' checks must run before the triggers can be switched back.
+        connection.execute(sa.text("SET CONSTRAINTS ALL IMMEDIATE"))
         for table in ("ledger_lines", "ledger_transactions"):
             connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         connection.execute(sa.text(

@@ -48,6 +48,8 @@ def ledger_guards_off(connection):
         for table in LEDGER_TABLES:
             connection.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         yield
+        # Queued checks (deferred foreign keys) must run before the triggers can go back on.
+        connection.execute(sa.text("SET CONSTRAINTS ALL IMMEDIATE"))
         for table in LEDGER_TABLES:
             connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         return

@@ -89,8 +89,10 @@ SQLITE_TRIGGERS = (
     BEGIN SELECT RAISE(ABORT, 'a ledger transaction needs two or more lines that sum to zero'); END""",
 )
 
+#: OR REPLACE: the functions outlive the tables when a test or benchmark drops every table and
+#: migrates again.
 POSTGRESQL_GUARDS = (
-    """CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION '% are never %d: post a reversing transaction',
             replace(TG_TABLE_NAME, '_', ' '), lower(TG_OP)
@@ -100,7 +102,7 @@ POSTGRESQL_GUARDS = (
     FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()""",
     """CREATE TRIGGER ledger_transactions_never_changed BEFORE UPDATE OR DELETE
     ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()""",
-    """CREATE FUNCTION ledger_transaction_balances() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION ledger_transaction_balances() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         checked bigint;
         line_count bigint;
