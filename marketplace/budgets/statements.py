@@ -12,7 +12,7 @@ Invariants:
   (committed) account.
 - Statements read ledger_lines by (budget_id, id) or (account_id, id) index ranges only, newest
   first with a keyset cursor, so a page costs the same at a million lines as at ten. A page
-  for a period reads the (budget_id, created_at, id) range of that period (each line carries
+  for a period reads the (budget_id, created_at, id, transaction_id) range of that period (each line carries
   its transaction's moment), so a month long ago costs that month's lines, not every line
   since.
 - Access is checked by budget_for() through accounts.consent; every refusal is a NotFound.
@@ -157,7 +157,7 @@ def _page_keys(
 ) -> list[tuple[int, int]]:
     """(transaction_id, newest line id) of up to `wanted` transactions, newest first, walking the
     (budget_id, id) index backwards from `before` in small batches; for a period, within the
-    (budget_id, created_at, id) range of the period."""
+    (budget_id, created_at, id, transaction_id) range of the period."""
     keys: dict[int, int] = {}
     cursor = before
     batch = wanted * 2 + 2  # a transaction has one or two lines on a budget's accounts
@@ -167,11 +167,20 @@ def _page_keys(
         )
         if cursor is not None:
             query = query.where(LedgerLine.id < cursor)
-        if start_at is not None:
-            query = query.where(LedgerLine.created_at >= start_at)
-        if end_at is not None:
-            query = query.where(LedgerLine.created_at < end_at)
-        rows = db.session.execute(query.order_by(LedgerLine.id.desc()).limit(batch)).all()
+        if start_at is None and end_at is None:
+            query = query.order_by(LedgerLine.id.desc()).limit(batch)
+        else:
+            if start_at is not None:
+                query = query.where(LedgerLine.created_at >= start_at)
+            if end_at is not None:
+                query = query.where(LedgerLine.created_at < end_at)
+            # MATERIALIZED: read the period's (budget_id, created_at, id, transaction_id) index
+            # range first, then take the newest. Left to itself, the planner walks the
+            # (budget_id, id) index back from today, testing every newer line's date.
+            period = query.cte("period_lines").prefix_with("MATERIALIZED")
+            query = (sa.select(period.c.id, period.c.transaction_id)
+                     .order_by(period.c.id.desc()).limit(batch))
+        rows = db.session.execute(query).all()
         for line_id, transaction_id in rows:
             keys.setdefault(transaction_id, line_id)
         if len(rows) < batch:

@@ -156,5 +156,7 @@ class LedgerLine(db.Model):
         sa.CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
         sa.Index("ix_ledger_lines_budget_id_id", "budget_id", "id"),
         sa.Index("ix_ledger_lines_account_id_id", "account_id", "id"),
-        sa.Index("ix_ledger_lines_budget_id_created_at_id", "budget_id", "created_at", "id"),
+        # transaction_id too, so a statement's period is read from the index alone.
+        sa.Index("ix_ledger_lines_budget_id_created_at_id", "budget_id", "created_at", "id",
+                 "transaction_id"),
     )

@@ -15,7 +15,7 @@ What the database itself now refuses, on SQLite and PostgreSQL alike (docs/money
   CHECKs are built from the constants with columns.one_of, as the models' are.
 
 Also: ledger_lines.created_at (the moment of its transaction, copied for every existing line)
-with an index on (budget_id, created_at, id) so a statement for one month reads one index
+with an index on (budget_id, created_at, id, transaction_id) so a statement for one month reads one index
 range; a cancelled payout run keeps its orders (payout_orders.cancelled_order_id holds the
 order a cancelled run had, order_id stays the live claim, unique) and says when and by whom it
 was cancelled; services may be "removed" (deleted by the provider after people ordered them).
@@ -186,7 +186,7 @@ def upgrade():
     with op.batch_alter_table('ledger_lines') as batch_op:
         batch_op.alter_column('created_at', existing_type=sa.DateTime(), nullable=False)
         batch_op.create_index(op.f('ix_ledger_lines_budget_id_created_at_id'),
-                              ['budget_id', 'created_at', 'id'])
+                              ['budget_id', 'created_at', 'id', 'transaction_id'])
         # Lines are written before their transaction (see the docstring): the reference is
         # checked when the database transaction commits.
         batch_op.drop_constraint(op.f(LINE_FK), type_="foreignkey")
