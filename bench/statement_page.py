@@ -16,8 +16,8 @@ Measured through a loopback werkzeug server (one request at a time, logged in wi
 login form): `--requests` statement pages, a fixed mix of the heavy budget's first page, deeper
 pages (cursors from following "Older movements" and cursors a quarter, half, three quarters and
 nearly all the way down), pages filtered to one month long ago, and first pages of ordinary
-budgets. Then budget_balances() for the heavy budget (the "My budget" figures), as written and
-as proposed in bench/RESULTS.md, and EXPLAIN ANALYZE of the slow parts.
+budgets. Then budget_balances() for the heavy budget (the "My budget" figures), as it is now and
+as it was (every figure from the lines), and EXPLAIN ANALYZE of a month page's key query.
 
 Appends a "Money benchmarks" section to bench/RESULTS.md unless --no-results-file.
 """
