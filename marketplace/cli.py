@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from marketplace.commissioning.commands import pay_instalments_command
     from marketplace.demo.commands import seed_demo_command
     from marketplace.jobs.commands import jobs_command, worker_command
+    from marketplace.ledger.commands import check_ledger_command
     from marketplace.orders.commands import auto_confirm_command
     from marketplace.payments.commands import localstripe_command, reconcile_command
     from marketplace.search.commands import reindex_command
@@ -22,3 +23,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(localstripe_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_command)
+    app.cli.add_command(check_ledger_command)

@@ -52,3 +52,12 @@ class UtcDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK that `column` holds one of `values`: models and migrations build their
+    state checks from the same Python constants, so the lists cannot drift apart."""
+    if not values or any("'" in value for value in values):
+        raise ValueError(f"state values must be plain words: {values!r}")
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"

@@ -24,3 +24,22 @@ from marketplace.payouts.models import (  # noqa: F401
     PayoutRun,
     ProviderPayoutDetails,
 )
+
+
+# SQLite checks foreign keys only on connections that ask (the default is off, and the setting
+# does not persist in the file), so every connection asks as it opens. Without this, deleting
+# a row that others refer to leaves them pointing at nothing on SQLite while PostgreSQL
+# refuses: the two databases must keep the same rules. Migrations turn it off for their own
+# connection (migrations/env.py): SQLite rebuilds a table to alter it, and dropping the old
+# copy would otherwise delete or refuse every row that refers to it.
+import sqlite3  # noqa: E402
+
+import sqlalchemy as _sa  # noqa: E402
+
+
+@_sa.event.listens_for(_sa.engine.Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from marketplace import create_app
 from marketplace.config import TestConfig
 from marketplace.extensions import db
+from tests.database import empty_tables
 
 pytest_plugins = ["tests.stripe_plugin"]
 
@@ -95,8 +96,7 @@ def app(migrated_database, tmp_path, request):
         yield app
         db.session.remove()
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            empty_tables(connection)
         db.engine.dispose()
 
 

@@ -11,7 +11,10 @@ Invariants:
   previous row's plus money in minus money out; "set aside" is the change in the reserved
   (committed) account.
 - Statements read ledger_lines by (budget_id, id) or (account_id, id) index ranges only, newest
-  first with a keyset cursor, so a page costs the same at a million lines as at ten.
+  first with a keyset cursor, so a page costs the same at a million lines as at ten. A page
+  for a period reads the (budget_id, created_at, id, transaction_id) range of that period (each line carries
+  its transaction's moment), so a month long ago costs that month's lines, not every line
+  since.
 - Access is checked by budget_for() through accounts.consent; every refusal is a NotFound.
 - Periods are London days (times.london_day_bounds): [start 00:00 London, the day after end
   00:00 London), so a moment belongs to exactly one day, 25-hour days included; dates and times
@@ -153,7 +156,8 @@ def _page_keys(
     budget_id: int, before: int | None, start_at, end_at, wanted: int
 ) -> list[tuple[int, int]]:
     """(transaction_id, newest line id) of up to `wanted` transactions, newest first, walking the
-    (budget_id, id) index backwards from `before` in small batches."""
+    (budget_id, id) index backwards from `before` in small batches; for a period, within the
+    (budget_id, created_at, id, transaction_id) range of the period."""
     keys: dict[int, int] = {}
     cursor = before
     batch = wanted * 2 + 2  # a transaction has one or two lines on a budget's accounts
@@ -163,13 +167,20 @@ def _page_keys(
         )
         if cursor is not None:
             query = query.where(LedgerLine.id < cursor)
-        if start_at is not None or end_at is not None:
-            query = query.join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
+        if start_at is None and end_at is None:
+            query = query.order_by(LedgerLine.id.desc()).limit(batch)
+        else:
             if start_at is not None:
-                query = query.where(LedgerTransaction.created_at >= start_at)
+                query = query.where(LedgerLine.created_at >= start_at)
             if end_at is not None:
-                query = query.where(LedgerTransaction.created_at < end_at)
-        rows = db.session.execute(query.order_by(LedgerLine.id.desc()).limit(batch)).all()
+                query = query.where(LedgerLine.created_at < end_at)
+            # MATERIALIZED: read the period's (budget_id, created_at, id, transaction_id) index
+            # range first, then take the newest. Left to itself, the planner walks the
+            # (budget_id, id) index back from today, testing every newer line's date.
+            period = query.cte("period_lines").prefix_with("MATERIALIZED")
+            query = (sa.select(period.c.id, period.c.transaction_id)
+                     .order_by(period.c.id.desc()).limit(batch))
+        rows = db.session.execute(query).all()
         for line_id, transaction_id in rows:
             keys.setdefault(transaction_id, line_id)
         if len(rows) < batch:
@@ -394,8 +405,7 @@ def _budget_total_before(budget_id: int, moment: datetime) -> int:
     return int(
         db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0))
-            .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-            .where(LedgerLine.budget_id == budget_id, LedgerTransaction.created_at < moment)
+            .where(LedgerLine.budget_id == budget_id, LedgerLine.created_at < moment)
         )
     )
 
@@ -418,8 +428,8 @@ def spending_return(budget: Budget, start: date, end: date) -> SpendingReturn:
         .outerjoin(original, original.id == LedgerTransaction.reverses_id)
         .where(
             LedgerLine.budget_id == budget.id,
-            LedgerTransaction.created_at >= start_at,
-            LedgerTransaction.created_at < end_at,
+            LedgerLine.created_at >= start_at,
+            LedgerLine.created_at < end_at,
         )
         .group_by(kind)
     ).all()
@@ -442,8 +452,8 @@ def spending_return(budget: Budget, start: date, end: date) -> SpendingReturn:
             .where(
                 LedgerLine.budget_id == budget.id,
                 LedgerTransaction.kind == "allocation",
-                LedgerTransaction.created_at >= start_at,
-                LedgerTransaction.created_at < end_at,
+                LedgerLine.created_at >= start_at,
+                LedgerLine.created_at < end_at,
             )
             .order_by(LedgerTransaction.id)
         )

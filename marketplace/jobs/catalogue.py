@@ -9,6 +9,7 @@ from marketplace.jobs.registry import Registry, registry
 JOB_MODULES = (
     "marketplace.commissioning.jobs",
     "marketplace.orders.jobs",
+    "marketplace.ledger.jobs",
     "marketplace.jobs.housekeeping",
     "marketplace.search.jobs",
 )

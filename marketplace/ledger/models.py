@@ -20,6 +20,12 @@ available accounts, and spent is what settle transactions moved out of it to pro
 refunds. A pooled purchase reserves from several budgets and settles them into one provider's
 payable in one transaction (any number of lines), or releases them all.
 
+The database keeps the rules too (migration 0003, docs/money.md): lines and transactions
+cannot be updated or deleted, a transaction's lines must sum to zero (two or more of them), and
+kinds are CHECKed against ACCOUNT_KINDS and TRANSACTION_KINDS. The lines of a transaction are
+written before the transaction row (post_transaction): SQLite has no deferred triggers, so it
+checks the sum when the transaction row goes in; PostgreSQL checks at commit.
+
 Cached balances (LedgerAccount.balance_pence) are updated in the same database transaction as
 the lines, by an atomic conditional UPDATE that takes the row lock and refuses to take a
 guarded account below zero: this is what keeps a budget from being overspent by concurrent
@@ -33,7 +39,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.columns import BigIntegerKey
+from marketplace.columns import BigIntegerKey, one_of
 from marketplace.times import utcnow
 
 ACCOUNT_KINDS = (
@@ -86,6 +92,7 @@ class LedgerAccount(db.Model):
             "'provider_in_payout') OR balance_pence >= 0",
             name="guarded_balance_not_negative",
         ),
+        sa.CheckConstraint(one_of("kind", ACCOUNT_KINDS), name="kind_known"),
     )
 
 
@@ -123,19 +130,24 @@ class LedgerTransaction(db.Model):
         back_populates="transaction", order_by="LedgerLine.id"
     )
 
+    __table_args__ = (sa.CheckConstraint(one_of("kind", TRANSACTION_KINDS), name="kind_known"),)
+
 
 class LedgerLine(db.Model):
     __tablename__ = "ledger_lines"
 
     id: so.Mapped[int] = so.mapped_column(BigIntegerKey, primary_key=True, autoincrement=True)
+    #: Checked at commit: the lines are written before their transaction.
     transaction_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("ledger_transactions.id"), index=True
+        sa.ForeignKey("ledger_transactions.id", deferrable=True, initially="DEFERRED"), index=True
     )
     account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ledger_accounts.id"))
     #: Signed: positive moves money into the account, negative out of it.
     amount_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     #: The budget this line belongs to, when the account is a budget's (fast statements).
     budget_id: so.Mapped[int | None] = so.mapped_column(sa.Integer, nullable=True)
+    #: The moment of its transaction (copied, so a month of a budget is one index range).
+    created_at: so.Mapped[datetime] = so.mapped_column()
 
     transaction: so.Mapped[LedgerTransaction] = so.relationship(back_populates="lines")
     account: so.Mapped[LedgerAccount] = so.relationship()
@@ -144,4 +156,7 @@ class LedgerLine(db.Model):
         sa.CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
         sa.Index("ix_ledger_lines_budget_id_id", "budget_id", "id"),
         sa.Index("ix_ledger_lines_account_id_id", "account_id", "id"),
+        # transaction_id too, so a statement's period is read from the index alone.
+        sa.Index("ix_ledger_lines_budget_id_created_at_id", "budget_id", "created_at", "id",
+                 "transaction_id"),
     )

@@ -3,16 +3,21 @@
 Invariants kept here: every transaction has at least two lines, no zero line, and its lines sum
 to zero; rows are only ever inserted; a guarded account's balance never goes below zero, even
 under concurrent postings (see post_transaction). Callers commit.
+
+Write order: the lines first, then the transaction row, under an id taken beforehand. The
+database refuses a transaction row whose lines are missing or unbalanced (SQLite checks as the
+row goes in, having no deferred triggers; PostgreSQL at commit) and a line added to a
+transaction already written (migration 0003).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.errors import DomainError
+from marketplace.times import utcnow
 from marketplace.extensions import db
 from marketplace.ledger.models import (
     GUARDED_KINDS,
@@ -165,32 +170,55 @@ def post_transaction(
             raise InsufficientFunds(account, insufficient_message)
         moved.append((account_id, delta))
 
-    transaction = LedgerTransaction(
-        kind=kind,
-        description=description[:255],
-        actor_id=actor_id,
-        on_behalf_of_id=on_behalf_of_id,
-        order_id=order_id,
-        payout_run_id=payout_run_id,
-        card_payment_id=card_payment_id,
-        reverses_id=reverses_id,
-        idempotency_key=idempotency_key,
+    db.session.flush()  # whatever the transaction refers to (an order, a run) exists first
+    transaction_id = _next_transaction_id()
+    now = utcnow()
+    db.session.execute(
+        sa.insert(LedgerLine.__table__),
+        [
+            {
+                "transaction_id": transaction_id,
+                "account_id": leg.account.id,
+                "amount_pence": leg.amount_pence,
+                "budget_id": leg.account.budget_id,
+                "created_at": now,
+            }
+            for leg in legs
+        ],
     )
-    db.session.add(transaction)
-    db.session.flush()
-    db.session.add_all(
-        LedgerLine(
-            transaction_id=transaction.id,
-            account_id=leg.account.id,
-            amount_pence=leg.amount_pence,
-            budget_id=leg.account.budget_id,
+    db.session.execute(
+        sa.insert(LedgerTransaction.__table__).values(
+            id=transaction_id,
+            kind=kind,
+            description=description[:255],
+            actor_id=actor_id,
+            on_behalf_of_id=on_behalf_of_id,
+            order_id=order_id,
+            payout_run_id=payout_run_id,
+            card_payment_id=card_payment_id,
+            reverses_id=reverses_id,
+            idempotency_key=idempotency_key,
+            created_at=now,
         )
-        for leg in legs
     )
     for account in accounts.values():
         db.session.expire(account, ["balance_pence"])
-    db.session.flush()
-    return transaction
+    return db.session.get(LedgerTransaction, transaction_id)
+
+
+def _next_transaction_id() -> int:
+    """The id the next transaction takes, before it is written (its lines go in first).
+
+    PostgreSQL: the id sequence, as an insert would use it. SQLite: one more than the highest;
+    safe because the balance UPDATEs above already hold SQLite's single write lock, so no
+    other connection can write a transaction in between."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.scalar(
+            sa.text("SELECT nextval(pg_get_serial_sequence('ledger_transactions', 'id'))")
+        )
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(LedgerTransaction.id), 0) + 1)
+    )
 
 
 def move(
@@ -248,33 +276,36 @@ class BudgetBalances:
 
 
 def budget_balances(budget_id: int) -> BudgetBalances:
-    """allocated = spent + committed + available, all from the ledger."""
+    """allocated = spent + committed + available, read in O(instalments), not O(lines).
+
+    Allocated is what the budget's instalments paid in: the lines on its available account of
+    the instalments' own transactions (instalments.transaction_id) and of any reversal of them
+    (reverses_id). Committed and available are the cached balances; spent is what is left of
+    allocated. Exact while money enters a budget only by instalments (pay_due_instalments is
+    the only code posting "allocation"); `flask check-ledger` recomputes every figure from the
+    lines daily and reports any budget where the two ways disagree.
+    """
+    from marketplace.budgets.models import Instalment
+
     available = budget_available_account(budget_id)
     reserved = budget_reserved_account(budget_id)
-    original = so.aliased(LedgerTransaction)
-    # A reversal counts as the kind of transaction it reverses.
-    kind = sa.func.coalesce(original.kind, LedgerTransaction.kind)
-    rows = db.session.execute(
-        sa.select(kind, LedgerLine.account_id, sa.func.sum(LedgerLine.amount_pence))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
-        .where(LedgerLine.account_id.in_([available.id, reserved.id]))
-        .group_by(kind, LedgerLine.account_id)
-    ).all()
-    allocated = spent = 0
-    for row_kind, account_id, total in rows:
-        total = int(total or 0)
-        if row_kind == "allocation" and account_id == available.id:
-            allocated += total
-        elif row_kind == "settle" and account_id == reserved.id:
-            spent -= total
-        elif row_kind == "refund" and account_id == available.id:
-            spent -= total
+    paid_in = list(db.session.scalars(sa.select(Instalment.transaction_id).where(
+        Instalment.budget_id == budget_id, Instalment.transaction_id.is_not(None))))
+    allocated = 0
+    if paid_in:
+        reversals = list(db.session.scalars(
+            sa.select(LedgerTransaction.id).where(LedgerTransaction.reverses_id.in_(paid_in))))
+        allocated = int(db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0)).where(
+                LedgerLine.transaction_id.in_(paid_in + reversals),
+                LedgerLine.account_id == available.id)
+        ))
+    committed, free = account_balance(reserved), account_balance(available)
     return BudgetBalances(
         allocated_pence=allocated,
-        spent_pence=spent,
-        committed_pence=account_balance(reserved),
-        available_pence=account_balance(available),
+        spent_pence=allocated - committed - free,
+        committed_pence=committed,
+        available_pence=free,
     )
 
 

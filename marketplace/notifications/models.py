@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from flask import current_app, has_app_context
 
 from marketplace.extensions import db
-from marketplace.columns import BigIntegerKey
+from marketplace.columns import BigIntegerKey, one_of
 from marketplace.times import utcnow
 
 
@@ -50,6 +50,7 @@ class EmailMessage(db.Model):
     __tablename__ = "email_messages"
     __table_args__ = (
         sa.Index("ix_email_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        sa.CheckConstraint(one_of("status", EMAIL_STATUSES), name="status_known"),
     )
 
     id: so.Mapped[int] = so.mapped_column(BigIntegerKey, primary_key=True, autoincrement=True)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from marketplace.columns import one_of
 from marketplace.extensions import db
 from marketplace.times import utcnow
 
@@ -73,6 +74,7 @@ class Order(db.Model):
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("total_pence = quantity * unit_price_pence", name="total_matches"),
         sa.CheckConstraint("route IN ('direct', 'managed')", name="route_known"),
+        sa.CheckConstraint(one_of("state", ORDER_STATES), name="state_known"),
     )
 
 
@@ -94,4 +96,11 @@ class OrderEvent(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     order: so.Mapped[Order] = so.relationship(back_populates="events")
+
+    __table_args__ = (
+        sa.CheckConstraint(one_of("to_state", ORDER_STATES), name="to_state_known"),
+        sa.CheckConstraint(
+            f"from_state IS NULL OR {one_of('from_state', ORDER_STATES)}", name="from_state_known"
+        ),
+    )
     actor: so.Mapped["User | None"] = so.relationship(foreign_keys=[actor_id])  # noqa: F821

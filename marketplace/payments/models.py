@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.extensions import db
-from marketplace.columns import BigIntegerKey
+from marketplace.columns import BigIntegerKey, one_of
 from marketplace.times import utcnow
 
 CARD_PAYMENT_STATES = (
@@ -25,6 +25,8 @@ CARD_PAYMENT_STATES = (
     "failed",
     "cancelled",
 )
+#: Ours ("creating": the row exists, the refund call may or may not have happened) and Stripe's.
+CARD_REFUND_STATES = ("creating", "pending", "requires_action", "succeeded", "failed", "canceled")
 
 
 class CardPayment(db.Model):
@@ -47,7 +49,10 @@ class CardPayment(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     succeeded_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
-    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        sa.CheckConstraint(one_of("status", CARD_PAYMENT_STATES), name="status_known"),
+    )
 
 
 class CardRefund(db.Model):
@@ -65,7 +70,10 @@ class CardRefund(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(40), default="creating")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
-    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        sa.CheckConstraint(one_of("status", CARD_REFUND_STATES), name="status_known"),
+    )
 
 
 class WebhookEvent(db.Model):

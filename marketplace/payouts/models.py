@@ -1,6 +1,9 @@
 """Provider payout details and payout runs.
 
 A payout can never pay an order twice: payout_orders.order_id is unique among live runs.
+A cancelled run keeps its rows: each of its PayoutOrder rows moves the order from order_id
+(the live claim) to cancelled_order_id, so the order is free for a later run and the cancelled
+run still shows what it held, when it was cancelled and by whom.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from marketplace.columns import one_of
 from marketplace.extensions import db
 from marketplace.times import utcnow
 
@@ -47,13 +51,20 @@ class PayoutRun(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
     paid_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    cancelled_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    cancelled_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id"), nullable=True
+    )
 
+    cancelled_by: so.Mapped["User | None"] = so.relationship(  # noqa: F821
+        foreign_keys=[cancelled_by_id]
+    )
     items: so.Mapped[list["PayoutItem"]] = so.relationship(
         back_populates="run", order_by="PayoutItem.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('draft', 'sent', 'paid', 'cancelled')", name="status_known"),
+        sa.CheckConstraint(one_of("status", PAYOUT_RUN_STATES), name="status_known"),
     )
 
 
@@ -88,8 +99,21 @@ class PayoutOrder(db.Model):
     item_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("payout_items.id", ondelete="CASCADE"), index=True
     )
-    #: Unique among live runs' orders: an order is paid at most once.
-    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id"), unique=True)
+    #: The order this live run claims; unique, so an order is paid at most once. None once
+    #: the run is cancelled.
+    order_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("orders.id"), unique=True, nullable=True
+    )
+    #: The order a cancelled run held (history only; it claims nothing).
+    cancelled_order_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("orders.id"), nullable=True, index=True
+    )
     amount_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
 
     item: so.Mapped[PayoutItem] = so.relationship(back_populates="orders")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(order_id IS NULL) <> (cancelled_order_id IS NULL)", name="live_or_cancelled"
+        ),
+    )

@@ -17,8 +17,10 @@ derived from the line's id, so a retried step never posts twice:
               because the transfer's idempotency key is f"payout-item-{id}".
     mark paid sent -> paid. 'payout_paid' moves each line from in payout to payouts paid; each
               order becomes paid_out and the provider is told.
-    cancel    draft|sent -> cancelled. 'payout_cancelled' moves sent lines back to payable and the
-              run's PayoutOrder rows are deleted, so its orders can be paid by a later run.
+    cancel    draft|sent -> cancelled. 'payout_cancelled' moves sent lines back to payable; the
+              run's PayoutOrder rows stay, their orders moved from order_id (the live claim)
+              to cancelled_order_id, so the orders can be paid by a later run and the run
+              still shows which orders it held, when it was cancelled and by whom.
 
 Invariants: an order is in at most one live run (payout_orders.order_id is unique; a run that
 loses a race for an order simply does not get it, see create_payout_run); a line's amount is the
@@ -240,8 +242,10 @@ def _same_payer(payer: Payer):
 
 
 def item_orders(item: PayoutItem) -> list[Order]:
+    """The orders of a run's line; for a cancelled run, the orders it held."""
+    held = sa.func.coalesce(PayoutOrder.order_id, PayoutOrder.cancelled_order_id)
     return list(db.session.scalars(
-        sa.select(Order).join(PayoutOrder, PayoutOrder.order_id == Order.id)
+        sa.select(Order).join(PayoutOrder, held == Order.id)
         .where(PayoutOrder.item_id == item.id).order_by(Order.id)
     ))
 
@@ -412,11 +416,17 @@ def cancel_payout_run(actor: User, payer: Payer, run_id: int) -> PayoutRun:
         )
     item_ids = [item.id for item in run.items]
     if item_ids:
+        # Kept, not deleted: the order leaves the live claim (so a later run may pay it) and
+        # is remembered as this run's.
         db.session.execute(
-            sa.delete(PayoutOrder).where(PayoutOrder.item_id.in_(item_ids)),
+            sa.update(PayoutOrder).where(PayoutOrder.item_id.in_(item_ids),
+                                         PayoutOrder.order_id.is_not(None))
+            .values(cancelled_order_id=PayoutOrder.order_id, order_id=None),
             execution_options={"synchronize_session": False},
         )
     run.status = "cancelled"
+    run.cancelled_at = utcnow()
+    run.cancelled_by_id = actor.id
     db.session.flush()
     return run
 

@@ -14,7 +14,13 @@ import sqlalchemy.orm as so
 
 from marketplace.extensions import db
 from marketplace.times import utcnow
+from marketplace.columns import one_of
 from marketplace.vocabulary import MICRO_PROVIDER_STAFF_LIMIT
+
+#: "active" shows in search; "paused" is hidden but kept to resume; "removed" is a service the
+#: provider deleted after people had ordered it: gone from listings, search and the provider's
+#: dashboard, kept only so its orders, statements and payouts still say what was bought.
+SERVICE_STATUSES = ("active", "paused", "removed")
 
 
 class Provider(db.Model):
@@ -98,7 +104,7 @@ class Service(db.Model):
     capacity: so.Mapped[int | None] = so.mapped_column(sa.Integer, nullable=True)
     #: Budget holders may club together to buy it (group services only).
     poolable: so.Mapped[bool] = so.mapped_column(sa.Boolean, default=False)
-    #: "active" shows in search; "paused" is hidden but kept.
+    #: One of SERVICE_STATUSES.
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="active", index=True)
     #: Bayesian average rating times 100 (0 to 500), kept by the reviews area; None until rated.
     rating_centi: so.Mapped[int | None] = so.mapped_column(sa.Integer, nullable=True)
@@ -110,7 +116,7 @@ class Service(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("price_pence >= 0", name="price_not_negative"),
-        sa.CheckConstraint("status IN ('active', 'paused')", name="status_known"),
+        sa.CheckConstraint(one_of("status", SERVICE_STATUSES), name="status_known"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         sa.CheckConstraint(
             "rating_centi IS NULL OR (rating_centi >= 0 AND rating_centi <= 500)",
@@ -121,6 +127,10 @@ class Service(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == "removed"
 
     def __repr__(self) -> str:
         return f"<Service {self.id} {self.title!r}>"

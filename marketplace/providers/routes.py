@@ -13,7 +13,11 @@ from marketplace.accounts.permissions import role_required
 from marketplace.extensions import db
 from marketplace.providers import services
 from marketplace.providers.forms import PROVIDER_TYPE_HINTS, ProviderProfileForm, ServiceForm
-from marketplace.providers.services import ListingInvalid, ServiceStatusError
+from marketplace.providers.services import (
+    ListingInvalid,
+    ServiceHasOpenOrders,
+    ServiceStatusError,
+)
 
 blueprint = Blueprint("providers", __name__)
 provider_only = role_required("provider")
@@ -30,7 +34,8 @@ def _status_for(form) -> int:
 @provider_only
 def dashboard():
     provider = services.get_provider_for_owner(current_user)
-    return render_template("providers/dashboard.html", provider=provider)
+    listed = services.list_own_services(provider) if provider is not None else []
+    return render_template("providers/dashboard.html", provider=provider, listed=listed)
 
 
 @blueprint.route("/provider/profile", methods=["GET", "POST"])
@@ -133,14 +138,28 @@ def resume_service(service_id: int):
 @blueprint.route("/provider/services/<int:service_id>/delete", methods=["GET", "POST"])
 @provider_only
 def delete_service(service_id: int):
-    """GET asks for confirmation; POST deletes."""
+    """GET asks for confirmation (or says why it cannot be deleted yet); POST deletes, or
+    removes from listings a service whose orders are all finished."""
     service = services.get_own_service(current_user, service_id)
     if request.method == "GET":
-        return render_template("providers/confirm_delete.html", service=service)
+        return render_template(
+            "providers/confirm_delete.html",
+            service=service,
+            open_orders=services.count_open_orders(service),
+        )
     title = service.title
-    services.delete_service(service)
+    try:
+        outcome = services.delete_service(service)
+    except ServiceHasOpenOrders as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".dashboard"))
     db.session.commit()
-    flash(f"“{title}” is deleted.", "success")
+    if outcome == "removed":
+        flash(f"“{title}” is deleted from your listings and from search. People who ordered "
+              "it can still see those orders.", "success")
+    else:
+        flash(f"“{title}” is deleted.", "success")
     return redirect(url_for(".dashboard"))
 
 

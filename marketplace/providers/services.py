@@ -12,6 +12,10 @@ Invariants kept here (pages and the API both call these functions):
   written; forms show the same problems beside their fields.
 - Functions flush, never commit: the caller commits once.
 - Status moves follow STATUS_TRANSITIONS; an illegal move raises ServiceStatusError.
+- A service is deleted only when nobody has ordered it. One with an order still open cannot be
+  deleted (ServiceHasOpenOrders says why and offers pausing); one whose orders are all finished
+  becomes "removed": out of search, listings and the dashboard, but kept, because its orders,
+  statements and payouts refer to it (the database's foreign keys refuse the delete anyway).
 """
 from __future__ import annotations
 
@@ -26,12 +30,20 @@ from marketplace import areas, vocabulary
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.money import format_pence
+from marketplace.orders.models import ORDER_STATES, Order
 from marketplace.providers.models import Provider, Service
 from marketplace.search.outbox import queue_reindex
 from marketplace.times import london_today
 
-#: Allowed status moves: from status -> {to status}.
+#: Allowed status moves: from status -> {to status}. "removed" is reached only by
+#: delete_service and never left.
 STATUS_TRANSITIONS: dict[str, set[str]] = {"active": {"paused"}, "paused": {"active"}}
+
+#: Order states after which the provider owes the buyer nothing more for the service: a
+#: confirmed order is delivered and settled (its payout and any refund go on without the
+#: listing). Any other state is an open order, which keeps the service from being deleted.
+FINISHED_ORDER_STATES = ("confirmed", "paid_out", "declined", "cancelled", "refunded")
+OPEN_ORDER_STATES = tuple(state for state in ORDER_STATES if state not in FINISHED_ORDER_STATES)
 
 #: Care Quality Commission location/provider ids look like 1-123456789 (9 to 11 digits).
 CQC_NUMBER = re.compile(r"^1-\d{9,11}$")
@@ -62,6 +74,25 @@ class ListingInvalid(DomainError):
 class ServiceStatusError(DomainError):
     status = 409
     code = "status_not_allowed"
+
+
+class ServiceHasOpenOrders(DomainError):
+    """The provider can act on this: pause the service, finish the orders, then delete."""
+
+    status = 409
+    code = "service_has_open_orders"
+
+    def __init__(self, service: Service, open_orders: int):
+        orders = "1 order" if open_orders == 1 else f"{open_orders} orders"
+        is_are = "is" if open_orders == 1 else "are"
+        super().__init__(
+            f"“{service.title}” cannot be deleted yet: {orders} for it {is_are} still open "
+            "(waiting, accepted, delivered or disputed), and the people who placed them are "
+            "relying on it. Pause it instead, so nobody new can order it, and delete it once "
+            "those orders are finished."
+        )
+        self.service = service
+        self.open_orders = open_orders
 
 
 # --- text cleaning -------------------------------------------------------------------------
@@ -226,6 +257,11 @@ def list_active_services(provider: Provider) -> list[Service]:
     return [service for service in provider.services if service.is_active]
 
 
+def list_own_services(provider: Provider) -> list[Service]:
+    """The services on the provider's dashboard: active and paused, not removed ones."""
+    return [service for service in provider.services if not service.is_removed]
+
+
 # --- services -------------------------------------------------------------------------------
 
 
@@ -374,18 +410,41 @@ def resume_service(service: Service) -> Service:
     return _move_status(service, "active", "“{title}” is already showing in search.")
 
 
-def delete_service(service: Service) -> None:
-    # Queue first: the entry outlives the row, so the index drops the document.
+def count_open_orders(service: Service) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Order.id)).where(
+            Order.service_id == service.id, Order.state.in_(OPEN_ORDER_STATES)
+        )
+    )
+
+
+def delete_service(service: Service) -> str:
+    """Delete a service nobody has ordered; mark one with only finished orders "removed".
+
+    Returns "deleted" or "removed". Raises ServiceHasOpenOrders while any order is open.
+    """
+    open_orders = count_open_orders(service)
+    if open_orders:
+        raise ServiceHasOpenOrders(service, open_orders)
+    # Queue first: the entry outlives the row, so the index drops the document (a removed
+    # service is not active, so the index drops it too).
     queue_reindex(service.id)
+    ordered = db.session.scalar(sa.select(Order.id).where(Order.service_id == service.id).limit(1))
+    if ordered is not None:
+        service.status = "removed"
+        db.session.flush()
+        return "removed"
     db.session.delete(service)
     db.session.flush()
+    return "deleted"
 
 
 def get_own_service(owner, service_id: int) -> Service:
     """The service if this user's organisation lists it; NotFound otherwise (never 403, so a
     stranger learns nothing about other providers' listings)."""
     service = db.session.get(Service, service_id)
-    if service is None or service.provider.owner_id != getattr(owner, "id", None):
+    if (service is None or service.is_removed
+            or service.provider.owner_id != getattr(owner, "id", None)):
         raise NotFound("We could not find that service among your listings.")
     return service
 
@@ -393,7 +452,7 @@ def get_own_service(owner, service_id: int) -> Service:
 def get_public_service(service_id: int, *, viewer=None) -> Service:
     """An active service; a paused one only for the provider who owns it."""
     service = db.session.get(Service, service_id)
-    if service is None:
+    if service is None or service.is_removed:
         raise NotFound("We could not find that service.")
     if not service.is_active and service.provider.owner_id != getattr(viewer, "id", None):
         raise NotFound("We could not find that service.")

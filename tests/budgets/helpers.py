@@ -13,10 +13,11 @@ from marketplace.budgets import services as budgets
 from marketplace.budgets.models import Budget
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
-from marketplace.ledger.models import LedgerTransaction
+from marketplace.ledger.models import LedgerLine, LedgerTransaction
 from marketplace.orders.models import Order
 from marketplace.payments.models import CardPayment, CardRefund
 from marketplace.times import UTC
+from tests.database import ledger_guards_off
 from tests.factories import PASSWORD, make_provider, make_service, make_user
 
 _streams = itertools.count(1)
@@ -125,13 +126,16 @@ def refund(budget, amount, provider, description="Refund from the provider"):
 
 
 def backdate(transaction, when: datetime) -> None:
-    """Tests only: pretend a posting happened at another time (the app never edits these)."""
-    db.session.execute(
-        sa.update(LedgerTransaction)
-        .where(LedgerTransaction.id == transaction.id)
-        .values(created_at=when)
-    )
+    """Tests only: pretend a posting happened at another time (the app never edits these, and
+    the database refuses to, so its guards are off for this one change)."""
+    connection = db.session.connection()
+    with ledger_guards_off(connection):
+        for model, key in ((LedgerTransaction, LedgerTransaction.id),
+                           (LedgerLine, LedgerLine.transaction_id)):
+            connection.execute(sa.update(model.__table__).where(key == transaction.id)
+                               .values(created_at=when))
     db.session.commit()
+    db.session.expire_all()
 
 
 def card_order(

@@ -41,7 +41,8 @@ def failed_job(app, monkeypatch):
                             settings=RunnerSettings(max_attempts=1))
     assert {o.job: o.status for o in outcomes} == {"pay-instalments": "failed",
                                                     "auto-confirm-orders": "succeeded",
-                                                    "prune-job-runs": "succeeded"}
+                                                    "prune-job-runs": "succeeded",
+                                                    "check-ledger": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):

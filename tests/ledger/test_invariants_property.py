@@ -55,6 +55,7 @@ from marketplace.payouts import details as payout_details
 from marketplace.payouts.models import PayoutRun
 from marketplace.payouts.runs import PayoutRefused
 from marketplace.providers.models import Service
+from tests.database import empty_tables
 from tests.factories import make_account_manager, make_provider, make_service, make_user
 
 #: Tables emptied before every example: everything money touches. People, organisations,
@@ -153,9 +154,7 @@ def make_world() -> World:
 
 def empty_money_tables() -> None:
     db.session.rollback()
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name in MONEY_TABLES:
-            db.session.execute(table.delete())
+    empty_tables(db.session.connection(), MONEY_TABLES)
     db.session.commit()
     # SQLite reuses the ids of deleted rows: forget the last example's objects.
     db.session.expunge_all()

@@ -121,13 +121,21 @@ def test_cancelling_a_sent_run_makes_its_orders_payable_again(app, market):
     db.session.refresh(order)
     assert run.status == "cancelled" and order.state == "confirmed"
     assert payable(market.bright) == 5_100 and in_payout(market.bright) == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PayoutOrder)) == 0
+    # The run keeps its history: which orders it held, when and by whom it was cancelled.
+    kept = db.session.scalars(sa.select(PayoutOrder)).one()
+    assert kept.order_id is None and kept.cancelled_order_id == order.id
+    assert run.cancelled_by_id == market.manager.id and run.cancelled_at is not None
+    history = client.get(f"/managed/payouts/{run.id}").get_data(as_text=True)
+    assert f"Order {order.id}: " in history
+    assert f"by {market.manager.display_name}" in history
+    assert "It held the orders below" in history
     assert "Bright Days" in client.get("/managed/payouts").get_data(as_text=True)
 
     # A later run pays the same order, once.
     client.post("/managed/payouts/new")
     later = db.session.scalars(sa.select(PayoutRun).where(PayoutRun.id != run.id)).one()
     assert [o.id for o in payouts.item_orders(later.items[0])] == [order.id]
+    assert [o.id for o in payouts.item_orders(run.items[0])] == [order.id]  # still its history
     client.post(f"/managed/payouts/{later.id}/send")
     client.post(f"/managed/payouts/{later.id}/paid")
     db.session.refresh(order)

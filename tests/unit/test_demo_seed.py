@@ -20,6 +20,7 @@ from marketplace.extensions import db
 from marketplace.providers import services as listing_services
 from marketplace.providers.models import Provider, Service
 from marketplace.vocabulary import CATEGORIES, PROVIDER_TYPES, values
+from tests.database import empty_tables
 
 
 def _seed(runner, *args):
@@ -190,8 +191,7 @@ def test_seed_refuses_when_a_demo_login_email_is_already_taken(runner):
 def test_two_runs_on_an_empty_database_give_the_same_market_and_orders(runner):
     _seed(runner)
     first = _digest(), _order_digest()
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+    empty_tables(db.session.connection())
     db.session.commit()
     assert _count(Service) == 0
 
