@@ -2,9 +2,10 @@
 
 Every link the page builds (pages, "remove filter", "did you mean") keeps the rest of the
 search, so nobody loses their filters. The page's content (templates/search/_page_body.html)
-depends only on the query string and the index generation, so it is rendered once per
-generation and query string and kept (_BODY_CACHE_SIZE per process); the surrounding layout,
-which knows who is logged in, is rendered every time. A bad parameter never breaks the page: it is shown in
+depends only on the query string and the index generation for everyone but a logged-in
+budget holder (whose results carry their own spending-rule notices), so for them it is
+rendered once per generation and query string and kept (_BODY_CACHE_SIZE per process); a
+holder's is rendered every time, as is the surrounding layout, which knows who is logged in. A bad parameter never breaks the page: it is shown in
 plain English beside the form with status 400, and the rest of the search still runs (that
 corrected search is not logged, so the log holds only searches people asked for).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from marketplace import areas, vocabulary
@@ -300,6 +302,9 @@ _bodies: dict = {"generation": None, "pages": {}}
 
 def _page_body(page: SearchPage, args: dict[str, str]) -> Markup:
     global _bodies
+    if getattr(current_user, "is_authenticated", False) and current_user.role == "holder":
+        # Their notices are theirs alone, and follow spending rules the index does not see.
+        return Markup(render_template("search/_page_body.html", page=page))
     cache = _bodies
     if cache["generation"] != page.results.generation:
         cache = _bodies = {"generation": page.results.generation, "pages": {}}

@@ -200,3 +200,23 @@ def test_a_page_past_the_end_points_back_to_the_last_page(client, app):
     assert "There are only 2 pages of results." in page
     assert _query(links["Go to the last page"]) == {"q": "choir", "page": "2"}
     assert _query(links["Previous page"]) == {"q": "choir", "page": "2"}
+
+
+def test_a_holders_own_notices_never_reach_another_visitors_search_page(app, client):
+    """The search page body is kept per query for speed; a holder's spending-rule notices are
+    theirs alone, so they are never kept for, or shown to, anyone else."""
+    from marketplace.budgets import services as budget_services
+    from marketplace.extensions import db
+    from tests.factories import PASSWORD, make_funded_budget, make_service, make_user
+
+    make_service(title="Watercolour group", category="arts")
+    holder = make_user("holder")
+    budget = make_funded_budget(holder)
+    budget_services.set_spending_rule(budget.stream, category="arts",
+                                      reason="the arts grant pays for arts classes here")
+    db.session.commit()
+    notice = "be used for this because the arts grant pays for arts classes here"
+    holder_client = app.test_client()
+    holder_client.post("/login", data={"email": holder.email, "password": PASSWORD})
+    assert notice in holder_client.get("/search?q=watercolour").get_data(as_text=True)
+    assert notice not in client.get("/search?q=watercolour").get_data(as_text=True)
