@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, url_for
 
 from marketplace import vocabulary
 from marketplace.accounts import consent
@@ -18,29 +18,15 @@ from marketplace.api.auth import token_required
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets import statements
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
-from marketplace.errors import InvalidParameter, NotFound
+from marketplace.errors import NotFound
+from marketplace.ids import MAX_BIG_ID, query_int
 from marketplace.money import format_pence
 
 MAX_STATEMENT_PAGE = 200
 #: Largest id the database holds (32-bit keys) and largest statement cursor (64-bit line ids):
 #: anything bigger is refused here rather than overflowing in PostgreSQL.
-MAX_ID = 2**31 - 1
-MAX_CURSOR = 2**63 - 1
+MAX_CURSOR = MAX_BIG_ID
 BUDGET_NOT_FOUND = "We could not find that budget, or you do not have permission to see it."
-
-
-def whole_number(name: str, *, required: bool = False, minimum: int = 1,
-                 maximum: int = MAX_ID) -> int | None:
-    """A query parameter that must be a whole number in range; 400 naming it otherwise."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        if required:
-            raise InvalidParameter(name, f"'{name}' is required.")
-        return None
-    top = f" to {maximum}" if maximum < MAX_ID else " or more"
-    if not (text.isascii() and text.isdigit()) or not minimum <= int(text) <= maximum:
-        raise InvalidParameter(name, f"'{name}' must be a whole number from {minimum}{top}.")
-    return int(text)
 
 
 def _money(name: str, pence: int) -> dict[str, Any]:
@@ -100,9 +86,9 @@ def my_budgets():
 @blueprint.get("/me/statement")
 @token_required("read")
 def my_statement():
-    budget_id = whole_number("budget_id", required=True)
-    before = whole_number("before", maximum=MAX_CURSOR)
-    page_size = whole_number("page_size", maximum=MAX_STATEMENT_PAGE) or statements.PAGE_SIZE
+    budget_id = query_int("budget_id", required=True)
+    before = query_int("before", maximum=MAX_CURSOR)
+    page_size = query_int("page_size", maximum=MAX_STATEMENT_PAGE) or statements.PAGE_SIZE
     try:
         budget = statements.budget_for(g.api_user, budget_id)
     except NotFound:

@@ -15,7 +15,8 @@ from marketplace import areas, vocabulary
 from marketplace.api import blueprint
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
-from marketplace.api.me import MAX_CURSOR, MAX_ID, MAX_STATEMENT_PAGE
+from marketplace.api.me import MAX_CURSOR, MAX_STATEMENT_PAGE
+from marketplace.ids import MAX_ID
 from marketplace.api.orders import MAX_KEY_LENGTH, MAX_NOTE_LENGTH, MAX_NOTE_LENGTH_ACTION
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
 from marketplace.budgets.statements import PAGE_SIZE as STATEMENT_PAGE_SIZE

@@ -25,10 +25,10 @@ from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
-from marketplace.api.me import MAX_ID
+from marketplace.ids import MAX_ID
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets.models import ROUTES
-from marketplace.errors import DomainError, Forbidden, InvalidParameter, NotFound
+from marketplace.errors import DomainError, Forbidden, InvalidParameter
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.orders import services as orders
@@ -219,12 +219,6 @@ def order_body(order: Order, viewer: User) -> dict[str, Any]:
 # ---------------------------------------------------------------- endpoints
 
 
-def _order_id(order_id: int) -> int:
-    if order_id > MAX_ID:  # no such order; asking the database would overflow its integer
-        raise NotFound("We could not find that order.")
-    return order_id
-
-
 @blueprint.post("/orders")
 @token_required("order")
 def place_order():
@@ -254,7 +248,7 @@ def place_order():
 @blueprint.get("/orders/<int:order_id>")
 @token_required("read")
 def order(order_id: int):
-    return order_body(orders.get_order_for(g.api_user, _order_id(order_id)), g.api_user)
+    return order_body(orders.get_order_for(g.api_user, order_id), g.api_user)
 
 
 def _act(action: str):
@@ -269,7 +263,7 @@ def _act(action: str):
             raise InvalidParameter("note", "'note' must be text of "
                                    f"{MAX_NOTE_LENGTH_ACTION} characters or fewer.")
         try:
-            acted = orders.act_on_order(g.api_user, _order_id(order_id), action, note=note)
+            acted = orders.act_on_order(g.api_user, order_id, action, note=note)
         except DomainError as refusal:
             db.session.rollback()
             if isinstance(refusal, IllegalTransition) and refusal.code == "forbidden":

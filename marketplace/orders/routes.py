@@ -26,6 +26,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.ids import parse_id
 from marketplace.security import safe_redirect_path
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.orders import order_box, queries, services
@@ -53,11 +54,10 @@ provider_only = role_required("provider")
 def _buyer_for(holder_id_text) -> User:
     """The person being bought for: the holder themselves, or someone who gave a supporter
     'buy' permission. Anyone else: 404."""
-    try:
-        holder_id = int(holder_id_text) if holder_id_text not in (None, "") else current_user.id
-    except (TypeError, ValueError):
-        holder_id = -1
-    return consent.holder_for(current_user, holder_id, "buy")
+    if holder_id_text in (None, ""):
+        return consent.holder_for(current_user, current_user.id, "buy")
+    # Not a number any person can have (text, or past the largest id): nobody, so 404.
+    return consent.holder_for(current_user, parse_id(holder_id_text) or 0, "buy")
 
 
 def _form_page(box: order_box.OrderBox, service, status: int = 200):
