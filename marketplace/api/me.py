@@ -3,7 +3,8 @@
 Invariants: figures come from the ledger through budgets.statements (nothing here computes a
 balance); a supporter sees the budgets of exactly the people whose live grant gives them
 "view", and any other budget id is 404, the same as one that does not exist (accounts.consent).
-Money is int pence beside a display string.
+Money is int pence beside a display string; every body is built through its model in
+api.private_models, the shape the OpenAPI document states.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask import g, url_for
 from marketplace import vocabulary
 from marketplace.accounts import consent
 from marketplace.api import blueprint
+from marketplace.api import private_models as shapes
 from marketplace.api.auth import token_required
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets import statements
@@ -35,7 +37,7 @@ def _money(name: str, pence: int) -> dict[str, Any]:
 
 def budget_body(card: statements.BudgetCard) -> dict[str, Any]:
     budget, balances, instalment = card.budget, card.balances, card.next_instalment
-    return {
+    return shapes.Budget(**{
         "id": budget.id,
         "holder": {"id": budget.holder.id, "display_name": budget.holder.display_name},
         "funding_stream": {"id": budget.stream.id, "name": budget.stream.name,
@@ -57,11 +59,11 @@ def budget_body(card: statements.BudgetCard) -> dict[str, Any]:
         "cannot_buy": [{"category": choice(vocabulary.CATEGORIES, rule.category),
                         "reason": rule.reason} for rule in budget.stream.rules],
         "statement_url": url_for("api.my_statement", budget_id=budget.id, _external=True),
-    }
+    }).as_json()
 
 
 def statement_row_body(row: statements.StatementRow) -> dict[str, Any]:
-    return {
+    return shapes.StatementRow(**{
         "transaction_id": row.transaction_id,
         "happened_at": _utc(row.happened_at),
         "description": row.description,
@@ -70,7 +72,7 @@ def statement_row_body(row: statements.StatementRow) -> dict[str, Any]:
         **_money("set_aside_change", row.set_aside_change_pence),
         **_money("available_after", row.available_after_pence),
         "done_by": row.done_by,
-    }
+    }).as_json()
 
 
 @blueprint.get("/me/budgets")
@@ -79,8 +81,9 @@ def my_budgets():
     user = g.api_user
     holders = sorted(consent.holders_for(user, "view"),
                      key=lambda person: (person.id != user.id, person.display_name, person.id))
-    return {"budgets": [budget_body(card) for holder in holders
-                        for group in statements.budget_cards(holder) for card in group.cards]}
+    return shapes.BudgetList(budgets=[
+        budget_body(card) for holder in holders
+        for group in statements.budget_cards(holder) for card in group.cards]).as_json()
 
 
 @blueprint.get("/me/statement")
@@ -99,5 +102,6 @@ def my_statement():
     if page.next_before is not None:
         next_url = url_for("api.my_statement", budget_id=budget.id, before=page.next_before,
                            page_size=page_size, _external=True)
-    return {"budget_id": budget.id, "rows": [statement_row_body(row) for row in page.rows],
-            "next_before": page.next_before, "next_url": next_url}
+    return shapes.StatementPage(
+        budget_id=budget.id, rows=[statement_row_body(row) for row in page.rows],
+        next_before=page.next_before, next_url=next_url).as_json()
