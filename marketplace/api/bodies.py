@@ -3,7 +3,8 @@ endpoint that takes one.
 
 Invariants: the body is parsed by pydantic's own JSON parser, which refuses what would
 otherwise reach the database or the stack as a 500: text with a lone surrogate ("\\ud800",
-which no database can store) and nesting deeper than its limit (instead of a RecursionError).
+which no database can store) and nesting deeper than its limit (instead of a RecursionError);
+bytes that are not UTF-8 are refused before it, rather than quietly replaced.
 Every refusal is a 400 InvalidParameter naming the field, or 'body' for the body as a whole,
 in the words of the model's `messages`.
 """
@@ -28,6 +29,10 @@ def read_body(model: type[Body], *, required: bool) -> Body:
         if required:
             raise InvalidParameter("body", model.missing_body)
         return model()
+    try:
+        raw.decode("utf-8")  # pydantic's parser would quietly replace bytes that are not
+    except UnicodeDecodeError:
+        raise InvalidParameter("body", f"{NOT_AN_OBJECT[:-1]}, sent as UTF-8 text.") from None
     try:
         return model.model_validate_json(raw)
     except ValidationError as refused:
