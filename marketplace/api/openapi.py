@@ -88,8 +88,9 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    """An optional query parameter; sent empty (?area=) it counts as left out."""
+    return {"name": name, "in": "query", "required": False, "allowEmptyValue": True,
+            "description": f"{description} Empty is the same as left out.", "schema": schema}
 
 
 def _search_parameters() -> list[dict[str, Any]]:
