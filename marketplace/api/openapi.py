@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace import vocabulary
@@ -238,6 +238,7 @@ def build_document() -> dict[str, Any]:
 
 def _common_responses() -> dict[str, Any]:
     """What any path can answer, whatever it is for."""
+    limit_mib = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
     return {
         "MethodNotAllowed": {
             "description": "This path does not take this method; Allow lists those it does "
@@ -252,15 +253,22 @@ def _common_responses() -> dict[str, Any]:
             "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
             "content": {"application/json": {"schema": _ref("Error")}},
         },
+        "TooLarge": {
+            "description": f"The body is over {limit_mib} MiB (too_large).",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
     }
 
 
 def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
-    """Every operation can be refused with 405 (another method) and 429 (the rate limit)."""
+    """Every operation can be refused with 405 (another method) and 429 (the rate limit);
+    one that takes a body, with 413 (too large) too."""
     for operations in paths.values():
         for operation in operations.values():
             operation["responses"].setdefault("405", _response_ref("MethodNotAllowed"))
             operation["responses"].setdefault("429", _response_ref("TooManyRequests"))
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", _response_ref("TooLarge"))
     return paths
 
 

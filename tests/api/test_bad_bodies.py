@@ -56,6 +56,17 @@ def test_an_action_body_no_one_can_store_is_a_400(client, market, matches_schema
         market.holder)).get_json()["state"]["value"] == "awaiting_approval"
 
 
+def test_a_body_too_large_is_a_413_in_the_api_words(client, market, matches_schema):
+    note = "x" * (3 * 2**20)
+    response = client.post("/api/v1/orders", headers=market.headers(market.holder, "big"),
+                           json=market.body(note_to_provider=note))
+    assert response.status_code == 413
+    matches_schema("Error", response.get_json())
+    assert "413" in client.get("/api/v1/openapi.json").get_json()[
+        "paths"]["/orders"]["post"]["responses"]
+    assert _order_count() == 0
+
+
 def test_a_surrogate_pair_is_a_character_like_any_other(client, market):
     # The escapes of one emoji together are fine: only half a character is refused.
     response = _send(client, market.headers(market.holder, "emoji"), "/api/v1/orders",
