@@ -77,27 +77,20 @@ def test_a_price_raised_after_checking_is_refused_and_the_new_price_shown(app, m
     assert ledger.budget_balances(market.budget.id).committed_pence == 4_500
 
 
-def test_a_changed_unit_is_refused_even_at_the_same_price(app, market):
+@pytest.mark.parametrize("quantity, change, said", [
+    (1, {"price_unit": "hour"}, "it is now priced per hour, not per session"),  # same price
+    (2, {"price_pence": 1_000}, "the total is now £20.00, not £25.00"),  # cheaper: still shown
+])
+def test_any_change_to_what_was_checked_is_shown_before_placing(app, market, quantity, change,
+                                                                said):
     sam = browser(app, market.sam)
-    check = _check(sam, market)
-    _provider_changes_the_service(market, price_unit="hour")
+    check = _check(sam, market, quantity=quantity)
+    _provider_changes_the_service(market, **change)
 
     refused = sam.post(f"/services/{market.service.id}/order", data=_place_order_form(check))
 
     assert refused.status_code == 409
-    assert "it is now priced per hour, not per session" in text(refused)
-    assert _orders() == []
-
-
-def test_a_price_lowered_after_checking_is_shown_before_placing_too(app, market):
-    sam = browser(app, market.sam)
-    check = _check(sam, market, quantity=2)
-    _provider_changes_the_service(market, price_pence=1_000)
-
-    refused = sam.post(f"/services/{market.service.id}/order", data=_place_order_form(check))
-
-    assert refused.status_code == 409
-    assert "the total is now £20.00, not £25.00" in text(refused)
+    assert said in text(refused)
     assert _orders() == []
 
 
