@@ -57,10 +57,16 @@ Specialism = choice_model("Specialism", vocabulary.SPECIALISMS, "Who it is espec
 PriceUnit = choice_model("PriceUnit", vocabulary.PRICE_UNITS, "What the price pays for")
 
 
+#: A postcode district in any area (providers may serve districts outside Greater Manchester).
+DISTRICT_PATTERN = r"^[A-Z]{1,2}[0-9][0-9A-Z]?$"
+
+
 class Area(Shape):
     """A local authority (slug) or postcode district, with its name."""
 
-    value: _one_of(area_values())  # type: ignore[valid-type]
+    # Checked as text only: a district a provider typed is valid even if not in our list.
+    value: Annotated[str, WithJsonSchema({"type": "string", "anyOf": [
+        {"enum": area_values()}, {"pattern": DISTRICT_PATTERN}]})]
     label: str
 
 
