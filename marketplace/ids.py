@@ -11,8 +11,6 @@ Invariants:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask import request
 from werkzeug.routing import IntegerConverter
 
@@ -59,11 +57,10 @@ def parse_id(text, maximum: int = MAX_ID) -> int | None:
 
 
 def query_int(name: str, *, default: int | None = None, required: bool = False,
-              minimum: int = 1, maximum: int = MAX_ID,
-              args: Mapping[str, str] | None = None) -> int | None:
+              minimum: int = 1, maximum: int = MAX_ID) -> int | None:
     """A query parameter that must be a whole number in range; 400 naming it otherwise.
     Missing or empty: `default` (or 400 when required)."""
-    text = (request.args if args is None else args).get(name, "").strip()
+    text = request.args.get(name, "").strip()
     if not text:
         if required:
             raise InvalidParameter(name, f"'{name}' is required.")
