@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from marketplace import ids
 from marketplace.config import INSTANCE_DIR, PROJECT_ROOT, Config
 
 
@@ -15,6 +16,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    ids.install_converters(app)  # before any rule: <int:...> is a bounded id (marketplace/ids.py)
     if app.config.get("ENVIRONMENT") == "production":
         from marketplace.production_settings import check_production_settings
 

@@ -11,7 +11,7 @@ import math
 import time
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, TooManyRequests
 
 
 class DomainError(Exception):
@@ -127,7 +127,10 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             response, status = json_error(status, code, message)
         else:
-            response = render_template("errors/error.html", status=status, message=message)
+            response = make_response(render_template("errors/error.html", status=status,
+                                                     message=message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110
         return response, status
 
     @app.errorhandler(Exception)

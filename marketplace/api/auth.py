@@ -25,12 +25,12 @@ from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, jsonify, make_response, request
+from flask import Response, current_app, g, make_response, request
 from flask_limiter.util import get_remote_address
 
 from marketplace.accounts.models import API_TOKEN_SCOPES, ApiToken, User
 from marketplace.api import blueprint
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import DomainError, NotFound, json_error
 from marketplace.extensions import configured_limit, db, limiter
 from marketplace.times import utcnow
 
@@ -154,8 +154,7 @@ def _note_use(token: ApiToken) -> None:
 
 
 def _refusal(refused: TokenRefused):
-    response = make_response(jsonify({"error": {"code": refused.code, "message": refused.message}}),
-                             refused.status)
+    response = make_response(json_error(refused.status, refused.code, refused.message))
     response.headers["WWW-Authenticate"] = refused.challenge
     return response
 

@@ -3,44 +3,32 @@
 Invariants: figures come from the ledger through budgets.statements (nothing here computes a
 balance); a supporter sees the budgets of exactly the people whose live grant gives them
 "view", and any other budget id is 404, the same as one that does not exist (accounts.consent).
-Money is int pence beside a display string.
+Money is int pence beside a display string; every body is built through its model in
+api.private_models, the shape the OpenAPI document states.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, url_for
 
 from marketplace import vocabulary
 from marketplace.accounts import consent
 from marketplace.api import blueprint
+from marketplace.api import private_models as shapes
 from marketplace.api.auth import token_required
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets import statements
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
-from marketplace.errors import InvalidParameter, NotFound
+from marketplace.errors import NotFound
+from marketplace.ids import MAX_BIG_ID, query_int
 from marketplace.money import format_pence
 
 MAX_STATEMENT_PAGE = 200
 #: Largest id the database holds (32-bit keys) and largest statement cursor (64-bit line ids):
 #: anything bigger is refused here rather than overflowing in PostgreSQL.
-MAX_ID = 2**31 - 1
-MAX_CURSOR = 2**63 - 1
+MAX_CURSOR = MAX_BIG_ID
 BUDGET_NOT_FOUND = "We could not find that budget, or you do not have permission to see it."
-
-
-def whole_number(name: str, *, required: bool = False, minimum: int = 1,
-                 maximum: int = MAX_ID) -> int | None:
-    """A query parameter that must be a whole number in range; 400 naming it otherwise."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        if required:
-            raise InvalidParameter(name, f"'{name}' is required.")
-        return None
-    top = f" to {maximum}" if maximum < MAX_ID else " or more"
-    if not (text.isascii() and text.isdigit()) or not minimum <= int(text) <= maximum:
-        raise InvalidParameter(name, f"'{name}' must be a whole number from {minimum}{top}.")
-    return int(text)
 
 
 def _money(name: str, pence: int) -> dict[str, Any]:
@@ -49,7 +37,7 @@ def _money(name: str, pence: int) -> dict[str, Any]:
 
 def budget_body(card: statements.BudgetCard) -> dict[str, Any]:
     budget, balances, instalment = card.budget, card.balances, card.next_instalment
-    return {
+    return shapes.Budget(**{
         "id": budget.id,
         "holder": {"id": budget.holder.id, "display_name": budget.holder.display_name},
         "funding_stream": {"id": budget.stream.id, "name": budget.stream.name,
@@ -71,11 +59,11 @@ def budget_body(card: statements.BudgetCard) -> dict[str, Any]:
         "cannot_buy": [{"category": choice(vocabulary.CATEGORIES, rule.category),
                         "reason": rule.reason} for rule in budget.stream.rules],
         "statement_url": url_for("api.my_statement", budget_id=budget.id, _external=True),
-    }
+    }).as_json()
 
 
 def statement_row_body(row: statements.StatementRow) -> dict[str, Any]:
-    return {
+    return shapes.StatementRow(**{
         "transaction_id": row.transaction_id,
         "happened_at": _utc(row.happened_at),
         "description": row.description,
@@ -84,7 +72,7 @@ def statement_row_body(row: statements.StatementRow) -> dict[str, Any]:
         **_money("set_aside_change", row.set_aside_change_pence),
         **_money("available_after", row.available_after_pence),
         "done_by": row.done_by,
-    }
+    }).as_json()
 
 
 @blueprint.get("/me/budgets")
@@ -93,16 +81,17 @@ def my_budgets():
     user = g.api_user
     holders = sorted(consent.holders_for(user, "view"),
                      key=lambda person: (person.id != user.id, person.display_name, person.id))
-    return {"budgets": [budget_body(card) for holder in holders
-                        for group in statements.budget_cards(holder) for card in group.cards]}
+    return shapes.BudgetList(budgets=[
+        budget_body(card) for holder in holders
+        for group in statements.budget_cards(holder) for card in group.cards]).as_json()
 
 
 @blueprint.get("/me/statement")
 @token_required("read")
 def my_statement():
-    budget_id = whole_number("budget_id", required=True)
-    before = whole_number("before", maximum=MAX_CURSOR)
-    page_size = whole_number("page_size", maximum=MAX_STATEMENT_PAGE) or statements.PAGE_SIZE
+    budget_id = query_int("budget_id", required=True)
+    before = query_int("before", maximum=MAX_CURSOR)
+    page_size = query_int("page_size", maximum=MAX_STATEMENT_PAGE) or statements.PAGE_SIZE
     try:
         budget = statements.budget_for(g.api_user, budget_id)
     except NotFound:
@@ -113,5 +102,6 @@ def my_statement():
     if page.next_before is not None:
         next_url = url_for("api.my_statement", budget_id=budget.id, before=page.next_before,
                            page_size=page_size, _external=True)
-    return {"budget_id": budget.id, "rows": [statement_row_body(row) for row in page.rows],
-            "next_before": page.next_before, "next_url": next_url}
+    return shapes.StatementPage(
+        budget_id=budget.id, rows=[statement_row_body(row) for row in page.rows],
+        next_before=page.next_before, next_url=next_url).as_json()

@@ -1,27 +1,28 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API.
 
-Built in Python from marketplace.vocabulary and marketplace.areas at request time, so the
-allowed values it lists are always the ones the API accepts. Every object schema is closed
-(additionalProperties: false) and lists every field as required, so the tests that validate
-real responses against it catch any drift between the serialisers and this document.
+Built at request time: the schemas of every body come from the pydantic models that also build
+the JSON (api/models.py, api/private_models.py), so a response cannot drift from what this
+document says; the allowed query values come from marketplace.vocabulary and marketplace.areas.
+Every operation lists every status it can answer: 405 (with an Allow header) and 429 (with
+Retry-After) everywhere, 401/403 behind a token, and each refusal its view can raise.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from marketplace import areas, vocabulary
-from marketplace.api import blueprint
+from marketplace import vocabulary
+from marketplace.api import blueprint, models, private_models
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
-from marketplace.api.me import MAX_CURSOR, MAX_ID, MAX_STATEMENT_PAGE
-from marketplace.api.orders import MAX_KEY_LENGTH, MAX_NOTE_LENGTH, MAX_NOTE_LENGTH_ACTION
-from marketplace.budgets.models import ROUTES, STREAM_KINDS
+from marketplace.api.me import MAX_CURSOR, MAX_STATEMENT_PAGE
+from marketplace.api.models import area_values
+from marketplace.api.orders import MAX_KEY_LENGTH
 from marketplace.budgets.statements import PAGE_SIZE as STATEMENT_PAGE_SIZE
-from marketplace.orders.models import ORDER_STATES
-from marketplace.orders.services import MAX_QUANTITY
-from marketplace.orders.states import PERSON_ACTIONS, STATE_LABELS, TRANSITIONS
+from marketplace.ids import MAX_ID
+from marketplace.orders.states import PERSON_ACTIONS, TRANSITIONS
 from marketplace.search.params import MAX_PAGE, MAX_QUERY_LENGTH
 
 BOOLEAN_FILTERS: list[tuple[str, str]] = [
@@ -32,21 +33,16 @@ BOOLEAN_FILTERS: list[tuple[str, str]] = [
     ("weekends", "Only services that run at weekends."),
     ("poolable", "Only group services that people can pool their budgets to buy."),
 ]
-FACET_NAMES = ["category", "area", "mode", "language", "provider_type", "max_price",
-               "min_rating", "ulo", "micro", "evenings", "weekends", "poolable"]
-SEARCH_PARAMETER_NAMES = ["q", "category", "area", "mode", "language", "max_price",
-                          "min_rating", "provider_type", *[name for name, _ in BOOLEAN_FILTERS],
-                          "sort", "page"]
 #: Besides the listed values, any postcode district or full postcode, in any case.
 POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?(\s*[0-9][A-Za-z]{2})?\s*$"
 #: The values a yes/no filter accepts (case does not matter); anything else is a 400.
 FLAG_VALUES = ["true", "false", "1", "0", "on", "off", "yes", "no"]
 POUNDS_PATTERN = r"^\s*£?\s*[0-9]{1,7}(\.[0-9]{1,2})?\s*$"
-#: Everything besides search parameters that an error can name: query parameters, the
-#: Idempotency-Key header, the request body as a whole, and order fields.
-PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key", "body",
-                           "holder_id", "service_id", "quantity", "starts_on", "ends_on",
-                           "note_to_provider", "outcome_id", "note"]
+#: The bodies the API sends (schemas as serialised) and reads (schemas as validated).
+RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderSummary,
+                   models.ProviderDetail, models.SearchResults, models.Error,
+                   private_models.BudgetList, private_models.StatementPage, private_models.Order]
+REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
     "holder": "the budget holder, or a supporter they gave the 'buy' permission",
@@ -71,322 +67,30 @@ MONEY_EFFECTS = {
 }
 
 
+class _Generator(GenerateJsonSchema):
+    """pydantic's JSON Schema without a title on every field (the names say it already)."""
+
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+
+def _schemas() -> dict[str, Any]:
+    _, document = models_json_schema(
+        [(model, "serialization") for model in RESPONSE_MODELS]
+        + [(model, "validation") for model in REQUEST_MODELS],
+        ref_template="#/components/schemas/{model}", schema_generator=_Generator,
+    )
+    return document["$defs"]
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _closed(properties: dict[str, Any], description: str = "",
-            optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [name for name in properties if name not in optional],
-        "properties": properties,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _choice_of(choices: list[tuple[str, str]], what: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": f"{what}: a stable value and its plain-English label.",
-        "additionalProperties": False,
-        "required": ["value", "label"],
-        "properties": {
-            "value": {"type": "string", "enum": vocabulary.values(choices)},
-            "label": {"type": "string"},
-        },
-    }
-
-
-def _area_values() -> list[str]:
-    slugs = [slug for slug, _ in areas.authority_choices()]
-    return slugs + sorted(areas.DISTRICT_TO_AUTHORITY)
-
-
-def _string(description: str, **extra) -> dict[str, Any]:
-    return {"type": "string", "description": description, **extra}
-
-
-def _nullable(kind: str, description: str) -> dict[str, Any]:
-    return {"type": [kind, "null"], "description": description}
-
-
-def _schemas() -> dict[str, Any]:
-    service_properties = {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "summary": _string("The start of the description, plain text."),
-        "url": _string("The service's page on Pathways.", format="uri"),
-        "api_url": _string("This service in the API.", format="uri"),
-        "category": _ref("Category"),
-        "price_pence": {"type": "integer", "minimum": 0,
-                        "description": "Price in pence (GBP) per price_unit."},
-        "price_unit": _ref("PriceUnit"),
-        "price_display": _string("The price as people read it.", examples=["£15.00 per session"]),
-        "areas": {"type": "array", "items": _ref("Area"),
-                  "description": "Local authorities and postcode districts served."},
-        "delivery_modes": {"type": "array", "items": _ref("DeliveryMode")},
-        "languages": {"type": "array", "items": _ref("Language")},
-        "evenings": {"type": "boolean"},
-        "weekends": {"type": "boolean"},
-        "poolable": {"type": "boolean",
-                     "description": "People can club their budgets together to buy it."},
-        "rating_centi": {"type": ["integer", "null"], "minimum": 0, "maximum": 500,
-                         "description": "Average rating times 100 (0 to 500); null until rated."},
-        "review_count": {"type": "integer", "minimum": 0},
-        "rating_display": _string("The rating as people read it, or 'Not yet rated'."),
-        "badges": {"type": "array", "items": _ref("Badge")},
-        "provider": _ref("ProviderSummary"),
-    }
-    detail_properties = {
-        **service_properties,
-        "description": {"type": "string"},
-        "secondary_categories": {"type": "array", "items": _ref("Category")},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "specialisms": {"type": "array", "items": _ref("Specialism")},
-        "accessibility": {"type": "string"},
-        "schedule": _string("When it runs, in the provider's words."),
-        "is_group": {"type": "boolean"},
-        "capacity": {"type": ["integer", "null"], "minimum": 1,
-                     "description": "Places per group session; null for one-to-one services."},
-        "updated_at": _string("When the listing last changed: UTC with an explicit offset.",
-                              format="date-time"),
-    }
-    provider_summary = {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "provider_type": _ref("ProviderType"),
-        "is_user_led": {"type": "boolean", "description": "A user-led organisation (ULO)."},
-        "is_micro": {"type": "boolean", "description": "A micro-provider (fewer than "
-                     f"{vocabulary.MICRO_PROVIDER_STAFF_LIMIT} staff)."},
-        "url": _string("The provider's page on Pathways.", format="uri"),
-        "api_url": _string("This provider in the API.", format="uri"),
-    }
-    provider_detail = {
-        **provider_summary,
-        "description": {"type": "string"},
-        "user_led_statement": _string("How people who use the services control the board."),
-        "staff_count": {"type": "integer", "minimum": 0},
-        "dbs_checked_on": _nullable("string", "Date of the latest DBS check (YYYY-MM-DD)."),
-        "has_insurance": {"type": "boolean"},
-        "insurance_details": {"type": "string"},
-        "insurance_expires_on": _nullable("string", "YYYY-MM-DD"),
-        "cqc_registration_number": _string("Care Quality Commission number, if regulated."),
-        "contact": _closed({name: {"type": "string"}
-                            for name in ("name", "email", "phone", "website")}),
-        "local_authority": {"oneOf": [_ref("Area"), {"type": "null"}],
-                            "description": "Where the provider is based."},
-        "postcode_district": _nullable("string", "Postcode district it is based in."),
-        "services": {"type": "array", "items": _ref("ServiceSummary"),
-                     "description": "Its active services."},
-    }
-    return {
-        "Category": _choice_of(vocabulary.CATEGORIES, "A category of support"),
-        "ProviderType": _choice_of(vocabulary.PROVIDER_TYPES, "A kind of provider"),
-        "DeliveryMode": _choice_of(vocabulary.DELIVERY_MODES, "How it is delivered"),
-        "Language": _choice_of(vocabulary.LANGUAGES, "A language it is offered in"),
-        "Specialism": _choice_of(vocabulary.SPECIALISMS, "Who it is especially for"),
-        "PriceUnit": _choice_of(vocabulary.PRICE_UNITS, "What the price pays for"),
-        "Area": _closed({"value": {"type": "string", "enum": _area_values()},
-                         "label": {"type": "string"}},
-                        "A local authority (slug) or postcode district, with its name."),
-        "Badge": _closed({"code": {"type": "string", "enum": ["ulo", "micro", "pool"]},
-                          "label": {"type": "string"}}),
-        "ProviderSummary": _closed(provider_summary),
-        "ProviderDetail": _closed(provider_detail),
-        "ServiceSummary": _closed(service_properties, "A service as it appears in a list."),
-        "ServiceDetail": _closed(detail_properties, "Everything public about one service."),
-        "FacetValue": _closed({
-            "value": {"type": "string"},
-            "label": {"type": "string"},
-            "count": {"type": "integer", "minimum": 0,
-                      "description": "How many results have this value."},
-            "selected": {"type": "boolean", "description": "This value is in the query."},
-        }),
-        "SearchResults": _closed({
-            "results": {"type": "array", "items": _ref("ServiceSummary")},
-            "total": {"type": "integer", "minimum": 0, "description": "Results on all pages."},
-            "page": {"type": "integer", "minimum": 1},
-            "page_size": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
-            "facets": _closed({name: {"type": "array", "items": _ref("FacetValue")}
-                               for name in FACET_NAMES},
-                              "Counts per filter value; booleans have the single value 'true'."),
-            "suggestion": _nullable("string", "A corrected query to offer ('did you mean')."),
-        }),
-        "Error": _closed({
-            "error": _closed({
-                "code": _string("A stable machine-readable code.", pattern="^[a-z_]+$",
-                                examples=["invalid_parameter", "not_found"]),
-                "message": _string("What went wrong, in plain English."),
-                "parameter": _string(
-                    "The query parameter, header (Idempotency-Key), request body field, or "
-                    "'body' for the request body as a whole, that was wrong, when one was.",
-                    enum=SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES),
-            }, optional=("parameter",)),
-        }, "Every error response has this body."),
-        **_private_schemas(),
-    }
-
-
-def _money(name: str, description: str) -> dict[str, Any]:
-    return {
-        f"{name}_pence": {"type": "integer", "description": f"{description}, in pence (GBP)."},
-        f"{name}_display": _string(f"{description}, as people read it.", examples=["£12.50"]),
-    }
-
-
-def _date(description: str, nullable: bool = False) -> dict[str, Any]:
-    return {"type": ["string", "null"] if nullable else "string", "format": "date",
-            "description": description}
-
-
-def _moment(description: str, nullable: bool = False) -> dict[str, Any]:
-    return {"type": ["string", "null"] if nullable else "string", "format": "date-time",
-            "description": f"{description}: a UTC time with an explicit offset, "
-                           "for example 2026-03-31T23:30:00+00:00."}
-
-
-def _private_schemas() -> dict[str, Any]:
-    """The budget and order shapes behind a personal access token."""
-    person = _closed({"id": {"type": "integer"}, "display_name": {"type": "string"}})
-    budget = {
-        "id": {"type": "integer"},
-        "holder": _ref("Person"),
-        "funding_stream": _closed({"id": {"type": "integer"}, "name": {"type": "string"},
-                                   "kind": _ref("FundingStreamKind")}),
-        "route": _ref("Route"),
-        "route_display": _string("How the money is held, e.g. 'Managed account held by ...'."),
-        "managed_by": {"oneOf": [_closed({"id": {"type": "integer"},
-                                          "name": {"type": "string"}}), {"type": "null"}],
-                       "description": "The organisation holding a managed account."},
-        "period_start": _date("The first day of the budget's period."),
-        "period_end": _date("The last day of the budget's period."),
-        **_money("planned", "This route's share of the allocation for the whole period"),
-        **_money("allocated", "Money paid into the budget so far"),
-        **_money("spent", "Money paid to providers (less refunds)"),
-        **_money("committed", "Money set aside for orders not yet paid"),
-        **_money("available", "Money free to spend now"),
-        "next_instalment": {"oneOf": [_closed({
-            "due_on": _date("When it is paid in."),
-            **_money("amount", "How much"),
-        }), {"type": "null"}], "description": "Null when no more instalments are due."},
-        "cannot_buy": {"type": "array", "description": "The funding stream's spending rules.",
-                       "items": _closed({"category": _ref("Category"), "reason": _string(
-                           "Finishes the sentence 'This budget can't be used for this "
-                           "because ...'.")})},
-        "statement_url": _string("This budget's statement in the API.", format="uri"),
-    }
-    statement_row = {
-        "transaction_id": {"type": "integer"},
-        "happened_at": _moment("When the money moved"),
-        "description": {"type": "string"},
-        **_money("money_in", "Money added to what is available"),
-        **_money("money_out", "Money taken from what is available"),
-        **_money("set_aside_change", "Change in money set aside for orders (negative: released "
-                                     "or spent)"),
-        **_money("available_after", "Money available just after this movement"),
-        "done_by": _string("Who did it: 'by Sam Patel', 'by Jo on behalf of Sam Patel' or "
-                           "'automatically by Pathways'."),
-    }
-    event = {
-        "from_state": {"oneOf": [_ref("OrderState"), {"type": "null"}],
-                       "description": "Null for the event that placed the order."},
-        "to_state": _ref("OrderState"),
-        "happened_at": _moment("When it happened"),
-        "actor": {"oneOf": [_ref("Person"), {"type": "null"}],
-                  "description": "Who did it; null when Pathways did it automatically."},
-        "on_behalf_of": {"oneOf": [_ref("Person"), {"type": "null"}],
-                         "description": "The budget holder, when a supporter acted for them."},
-        "done_by": _string("Who did it, as people read it."),
-        "note": {"type": "string"},
-    }
-    order = {
-        "id": {"type": "integer"},
-        "url": _string("The order's page on Pathways.", format="uri"),
-        "api_url": _string("This order in the API.", format="uri"),
-        "state": _ref("OrderState"),
-        "route": _ref("Route"),
-        "holder": _ref("Person"),
-        "placed_by": _ref("Person"),
-        "budget_id": {"type": "integer"},
-        "service": _closed({"id": {"type": "integer"}, "title": _string(
-            "The title when ordered."), "api_url": {"type": "string", "format": "uri"}}),
-        "provider": _closed({"id": {"type": "integer"}, "name": {"type": "string"}}),
-        "quantity": {"type": "integer", "minimum": 1},
-        "price_unit": _ref("PriceUnit"),
-        **_money("unit_price", "The price per unit when ordered"),
-        **_money("total", "quantity times unit price: the money set aside"),
-        "starts_on": _date("When the support starts, if said.", nullable=True),
-        "ends_on": _date("When the support ends, if said.", nullable=True),
-        "note_to_provider": {"type": "string"},
-        "outcome": {"oneOf": [_closed({"id": {"type": "integer"}, "text": {"type": "string"}}),
-                              {"type": "null"}],
-                    "description": "The support-plan outcome it serves; shown only to the "
-                                   "holder and their supporters, otherwise null."},
-        "created_at": _moment("When it was placed"),
-        "updated_at": _moment("When it last changed"),
-        "delivered_at": _moment("When the provider marked it delivered", nullable=True),
-        "auto_confirm_at": _moment("When a delivered order confirms itself", nullable=True),
-        "allowed_actions": {"type": "array", "items": _ref("OrderAction"),
-                            "description": "What you may do to it now."},
-        "events": {"type": "array", "items": _ref("OrderEvent"),
-                   "description": "Every change, oldest first."},
-    }
-    integer_id = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-    return {
-        "Person": person,
-        "FundingStreamKind": _choice_of(STREAM_KINDS, "A kind of funding"),
-        "Route": _choice_of(ROUTES, "How a budget is held"),
-        "OrderState": _closed({
-            "value": {"type": "string", "enum": list(ORDER_STATES)},
-            "label": {"type": "string"},
-        }, "Where an order is: " + "; ".join(
-            f"{value}: {STATE_LABELS[value]}" for value in ORDER_STATES) + "."),
-        "OrderAction": {"type": "string", "enum": list(PERSON_ACTIONS)},
-        "Budget": _closed(budget, "One budget with its figures from the ledger."),
-        "BudgetList": _closed({"budgets": {"type": "array", "items": _ref("Budget")}}),
-        "StatementRow": _closed(statement_row, "One movement of money, newest first."),
-        "StatementPage": _closed({
-            "budget_id": {"type": "integer"},
-            "rows": {"type": "array", "items": _ref("StatementRow")},
-            "next_before": {"type": ["integer", "null"], "description":
-                            "Pass as 'before' for the next, older, page; null on the last."},
-            "next_url": {"type": ["string", "null"], "format": "uri",
-                         "description": "The next page in the API; null on the last."},
-        }),
-        "OrderEvent": _closed(event, "A change to an order, with who made it."),
-        "Order": _closed(order),
-        "OrderRequest": _closed({
-            "holder_id": integer_id | {"description": "Whose budget pays. Needed unless you "
-                                       "are the budget holder; a supporter needs their 'buy' "
-                                       "permission."},
-            "budget_id": integer_id | {"description": "One of the holder's budgets."},
-            "service_id": integer_id | {"description": "An active service."},
-            "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY,
-                         "description": "How many of the service's price units."},
-            "starts_on": _date("When the support should start (optional).", nullable=True),
-            "ends_on": _date("When it should end, on or after starts_on (optional).",
-                             nullable=True),
-            "note_to_provider": {"type": ["string", "null"], "maxLength": MAX_NOTE_LENGTH},
-            "outcome_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
-                           "description":
-                           "An outcome in the holder's support plan that this serves."},
-        }, "An order to place.", optional=("holder_id", "starts_on", "ends_on",
-                                            "note_to_provider", "outcome_id")),
-        "ActionRequest": _closed({"note": {"type": ["string", "null"],
-                                           "maxLength": MAX_NOTE_LENGTH_ACTION,
-                                           "description": "Why, shown in the order's history."}},
-                                 "Optional detail for an action.", optional=("note",)),
-    }
-
-
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    """An optional query parameter; sent empty (?area=) it counts as left out."""
+    return {"name": name, "in": "query", "required": False, "allowEmptyValue": True,
+            "description": f"{description} Empty is the same as left out.", "schema": schema}
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -398,7 +102,7 @@ def _search_parameters() -> list[dict[str, Any]]:
         _query("area", "A Greater Manchester local authority (slug) or postcode district; "
                        "case does not matter, and a full postcode is cut to its district.",
                {"type": "string",
-                "anyOf": [{"enum": _area_values()}, {"pattern": POSTCODE_PATTERN}]}),
+                "anyOf": [{"enum": area_values()}, {"pattern": POSTCODE_PATTERN}]}),
         _query("mode", "Only services delivered this way.",
                {"type": "string", "enum": vocabulary.values(vocabulary.DELIVERY_MODES)}),
         _query("language", "Only services offered in this language.",
@@ -457,7 +161,7 @@ def build_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": url_for("api.openapi").removesuffix("/openapi.json")}],
-        "paths": {
+        "paths": _with_common_answers({
             "/services": {"get": {
                 "operationId": "searchServices",
                 "summary": "Search services",
@@ -496,7 +200,7 @@ def build_document() -> dict[str, Any]:
                 }},
             }},
             **_private_paths(),
-        },
+        }),
         "components": {
             "schemas": _schemas(),
             "headers": {
@@ -506,6 +210,10 @@ def build_document() -> dict[str, Any]:
                     "schema": {"type": "string", "const": "*"},
                 },
                 **_private_headers(),
+                "Allow": {"description": "The methods this path does take.",
+                          "schema": {"type": "string"}},
+                "RetryAfter": {"description": "Seconds until the limit lets this caller in.",
+                               "schema": {"type": "string", "pattern": "^[0-9]+$"}},
             },
             "parameters": {
                 "IdempotencyKey": {
@@ -518,7 +226,7 @@ def build_document() -> dict[str, Any]:
                 },
                 "OrderId": _id_parameter("order_id", "order"),
             },
-            "responses": _private_responses(),
+            "responses": {**_common_responses(), **_private_responses()},
             "securitySchemes": {"bearer": {
                 "type": "http", "scheme": "bearer",
                 "description": "A personal access token. Scopes: 'read' (budgets, statements, "
@@ -526,6 +234,42 @@ def build_document() -> dict[str, Any]:
             }},
         },
     }
+
+
+def _common_responses() -> dict[str, Any]:
+    """What any path can answer, whatever it is for."""
+    limit_mib = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+    return {
+        "MethodNotAllowed": {
+            "description": "This path does not take this method; Allow lists those it does "
+                           "(method_not_allowed).",
+            "headers": {"Allow": {"$ref": "#/components/headers/Allow"}},
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+        "TooManyRequests": {
+            "description": "Too many calls from this token (or, without one, this address) in "
+                           "a minute; the message and Retry-After say when to try again "
+                           "(too_many_requests).",
+            "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+        "TooLarge": {
+            "description": f"The body is over {limit_mib} MiB (too_large).",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+    }
+
+
+def _with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation can be refused with 405 (another method) and 429 (the rate limit);
+    one that takes a body, with 413 (too large) too."""
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"].setdefault("405", _response_ref("MethodNotAllowed"))
+            operation["responses"].setdefault("429", _response_ref("TooManyRequests"))
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", _response_ref("TooLarge"))
+    return paths
 
 
 def _private_headers() -> dict[str, Any]:
@@ -592,8 +336,9 @@ def _action_operation(action: str) -> dict[str, Any]:
         "order",
         {
             "200": _private_json("The order after the change.", "Order"),
-            "400": _private_json("The body is not a JSON object with an optional 'note'.",
-                                 error),
+            "400": _private_json("The body is not a JSON object with an optional 'note' "
+                                 "(or it is not JSON, has a lone surrogate or is too deeply "
+                                 "nested).", error),
             "403": _private_json("The token lacks the 'order' scope (insufficient_scope, with "
                                  "a WWW-Authenticate header), or you may see the order but "
                                  "this action is not yours to take (forbidden).", error),
@@ -651,12 +396,17 @@ def _private_paths() -> dict[str, Any]:
                 "200": _private_json("This Idempotency-Key was used before with the same body: "
                                      "the order it placed, unchanged.", "Order"),
                 "400": _private_json("The Idempotency-Key header is missing, or the body or "
-                                     "one of its fields is not valid; the error names it.",
+                                     "one of its fields is not valid (not JSON, a lone "
+                                     "surrogate, too deeply nested, an unknown field, a value "
+                                     "of the wrong kind or out of range); the error names it.",
                                      error),
                 "404": _private_json("No such holder you may buy for, budget of theirs, or "
                                      "active service.", error),
                 "409": _private_json("Not enough left in the budget (insufficient_funds); the "
-                                     "message says how much is available.", error),
+                                     "message says how much is available. Or "
+                                     "expected_total_pence was sent and the price, unit or "
+                                     "total has changed since (price_changed): the message "
+                                     "says what changed, and nothing is set aside.", error),
                 "422": _private_json("The budget's spending rules do not allow this service "
                                      "(not_allowed_by_budget_rules, with the reason), or the "
                                      "Idempotency-Key was used for a different order "

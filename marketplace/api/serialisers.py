@@ -1,5 +1,6 @@
 """The public shape of services, providers and search results: written once, used by the JSON
-API and by the /search page, so both always say the same thing.
+API and by the /search page, so both always say the same thing. Each whole body is built
+through its model in api/models.py, which the OpenAPI document describes.
 
 Invariants: money leaves as integer pence in fields named *_pence, always beside a display
 string; every stable vocabulary value leaves beside its plain-English label as
@@ -13,6 +14,7 @@ from typing import Any
 from flask import url_for
 
 from marketplace import areas, times, vocabulary
+from marketplace.api import models
 from marketplace.money import format_pence
 from marketplace.search.types import FacetValue, SearchHit, SearchResults
 
@@ -99,7 +101,7 @@ def _service_fields(*, service_id: int, title: str, summary: str, category: str,
 
 def hit_summary(hit: SearchHit) -> dict[str, Any]:
     """One search result."""
-    return _service_fields(
+    return models.ServiceSummary(**_service_fields(
         service_id=hit.service_id, title=hit.title, summary=hit.summary, category=hit.category,
         price_pence=hit.price_pence, price_unit=hit.price_unit,
         local_authorities=hit.local_authorities, postcode_districts=hit.postcode_districts,
@@ -110,7 +112,7 @@ def hit_summary(hit: SearchHit) -> dict[str, Any]:
             provider_id=hit.provider_id, name=hit.provider_name,
             provider_type=hit.provider_type, is_user_led=hit.is_user_led, is_micro=hit.is_micro,
         ),
-    )
+    )).as_json()
 
 
 SUMMARY_LENGTH = 200
@@ -133,6 +135,10 @@ def _provider_of(service) -> dict[str, Any]:
 
 def service_summary(service) -> dict[str, Any]:
     """A service read from the database, in the same shape as a search result."""
+    return models.ServiceSummary(**_service_summary_fields(service)).as_json()
+
+
+def _service_summary_fields(service) -> dict[str, Any]:
     return _service_fields(
         service_id=service.id, title=service.title, summary=summarise(service.description),
         category=service.category, price_pence=service.price_pence,
@@ -148,7 +154,7 @@ def service_summary(service) -> dict[str, Any]:
 
 def service_detail(service) -> dict[str, Any]:
     """Everything public about one active service."""
-    body = service_summary(service)
+    body = _service_summary_fields(service)
     body.update(
         description=service.description,
         secondary_categories=[choice(vocabulary.CATEGORIES, value)
@@ -161,7 +167,7 @@ def service_detail(service) -> dict[str, Any]:
         capacity=service.capacity,
         updated_at=_utc(service.updated_at),
     )
-    return body
+    return models.ServiceDetail(**body).as_json()
 
 
 def _utc(moment: datetime) -> str:
@@ -200,7 +206,7 @@ def provider_detail(provider, services: list) -> dict[str, Any]:
         postcode_district=provider.postcode_district or None,
         services=[service_summary(service) for service in services],
     )
-    return body
+    return models.ProviderDetail(**body).as_json()
 
 
 def facet_value(facet: FacetValue) -> dict[str, Any]:
@@ -209,7 +215,7 @@ def facet_value(facet: FacetValue) -> dict[str, Any]:
 
 
 def search_results(results: SearchResults) -> dict[str, Any]:
-    return {
+    return models.SearchResults(**{
         "results": [hit_summary(hit) for hit in results.hits],
         "total": results.total,
         "page": results.page,
@@ -218,4 +224,4 @@ def search_results(results: SearchResults) -> dict[str, Any]:
         "facets": {name: [facet_value(value) for value in values]
                    for name, values in results.facets.items()},
         "suggestion": results.suggestion,
-    }
+    }).as_json()

@@ -21,6 +21,7 @@ from marketplace.budgets import plans, statements
 from marketplace.budgets.forms import DateRangeForm, OutcomeForm, PlanForm
 from marketplace.errors import DomainError, InvalidParameter
 from marketplace.extensions import db
+from marketplace.ids import MAX_BIG_ID, query_int
 from marketplace.times import london_today
 
 blueprint = Blueprint("budgets", __name__)
@@ -89,7 +90,7 @@ def statement(budget_id: int, holder_id: int | None):
     if form.validate():
         page = statements.statement_page(
             budget,
-            before=request.args.get("before", type=int),
+            before=query_int("before", maximum=MAX_BIG_ID),
             start=form.start.data,
             end=form.end.data,
         )

@@ -6,7 +6,7 @@ log in.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -23,6 +23,7 @@ from marketplace.commissioning.forms import (
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.ids import query_int
 from marketplace.jobs import status as job_status
 from marketplace.notifications import delivery
 from marketplace.times import london_today
@@ -234,7 +235,7 @@ def commissioners():
 @blueprint.route("/allocations")
 @commissioner_only
 def allocations():
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", default=1)
     return render_template(
         "commissioning/allocations.html", pagination=services.allocations_page(max(page, 1))
     )
@@ -293,7 +294,7 @@ def operations():
                            london_text=job_status.london_text)
 
 
-@blueprint.route("/operations/emails/<int:email_id>/retry", methods=["POST"])
+@blueprint.route("/operations/emails/<bigint:email_id>/retry", methods=["POST"])
 @commissioner_only
 def retry_email(email_id: int):
     if not FlaskForm().validate_on_submit():

@@ -3,7 +3,8 @@
 The order details travel three times: the service page's form (GET) -> "check your order"
 (GET, nothing changes) -> "place order" (POST, CSRF-protected). A hidden token made once per
 form (uuid4) goes with them and becomes the order's idempotency key, so pressing "Place order"
-twice makes one order.
+twice makes one order. The check page also sends what it showed (total, unit price and unit),
+so a price changed in between is refused rather than silently reserved.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from marketplace.orders.placing import Confirmed
 from marketplace.orders.services import MAX_QUANTITY, OrderRequest
 from marketplace.forms import PlainDateField, Required, WholeNumberField
 from marketplace.times import london_today
@@ -131,7 +133,26 @@ class OrderDetailsForm(_OrderFields):
 
 
 class PlaceOrderForm(_OrderFields):
-    """The same details, posted from the check step to place the order (CSRF-protected)."""
+    """The same details, posted from the check step to place the order (CSRF-protected), with
+    what the check page showed: placing refuses if the service has changed since."""
+
+    confirmed_total_pence = HiddenField()
+    confirmed_unit_price_pence = HiddenField()
+    confirmed_price_unit = HiddenField()
+
+    def confirmed(self) -> Confirmed | None:
+        """What the person saw, or None when the post does not say (not from the check page)."""
+        total = _pence(self.confirmed_total_pence.data)
+        unit_price = _pence(self.confirmed_unit_price_pence.data)
+        unit = (self.confirmed_price_unit.data or "").strip()
+        if total is None or unit_price is None or not unit:
+            return None
+        return Confirmed(total_pence=total, unit_price_pence=unit_price, price_unit=unit)
+
+
+def _pence(text) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 class ChooseHolderForm(FlaskForm):

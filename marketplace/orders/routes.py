@@ -19,17 +19,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.ids import parse_id
 from marketplace.security import safe_redirect_path
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.orders import order_box, queries, services
 from marketplace.orders.checkout import budget_label, orderable_service, quote_order
+from marketplace.orders.placing import PriceChanged, place_order_once
+from marketplace.orders.services import IdempotencyConflict
 from marketplace.orders.forms import (
     OrderActionForm,
     OrderDetailsForm,
@@ -53,11 +55,10 @@ provider_only = role_required("provider")
 def _buyer_for(holder_id_text) -> User:
     """The person being bought for: the holder themselves, or someone who gave a supporter
     'buy' permission. Anyone else: 404."""
-    try:
-        holder_id = int(holder_id_text) if holder_id_text not in (None, "") else current_user.id
-    except (TypeError, ValueError):
-        holder_id = -1
-    return consent.holder_for(current_user, holder_id, "buy")
+    if holder_id_text in (None, ""):
+        return consent.holder_for(current_user, current_user.id, "buy")
+    # Not a number any person can have (text, or past the largest id): nobody, so 404.
+    return consent.holder_for(current_user, parse_id(holder_id_text) or 0, "buy")
 
 
 def _form_page(box: order_box.OrderBox, service, status: int = 200):
@@ -111,14 +112,19 @@ def place_order(service_id: int):
     if form.validate_on_submit():
         key = form.safe_token()
         request_ = form.order_request(service.id)
+        confirmed = form.confirmed()
+        if confirmed is None:  # not sent from the check page: show it, with the price now
+            return _check_again(form, holder, service, NOT_CHECKED, 400)
         try:
-            try:
-                order = services.place_order(current_user, holder.id, request_, key)
-                db.session.commit()
-            except IntegrityError:
-                # The same form pressed twice at once: the other press made the order.
-                db.session.rollback()
-                order = services.place_order(current_user, holder.id, request_, key)
+            order, _ = place_order_once(current_user, holder.id, request_, key,
+                                        confirmed=confirmed, key_name="order form")
+            db.session.commit()
+        except PriceChanged as changed:
+            db.session.rollback()
+            return _check_again(form, holder, service, changed.message, 409)
+        except IdempotencyConflict:
+            db.session.rollback()
+            form.add_problem(None, USED_FORM)
         except InsufficientFunds as refused:
             db.session.rollback()
             form.add_problem("budget_id", refused.message)
@@ -130,6 +136,25 @@ def place_order(service_id: int):
         else:
             return _after_placing(order)
     return _form_page(box, service, 400)
+
+
+NOT_CHECKED = "Check your order, then press “Place order”."
+USED_FORM = ("An order was already placed from this form with other details. To order again, "
+             "start from the service's page.")
+
+
+def _check_again(form: PlaceOrderForm, holder: User, service, message: str, status: int):
+    """The check page again, with the figures as they are now and why it is shown again;
+    or the order form, if the order cannot be placed as it stands (say, no longer affordable)."""
+    try:
+        quote = quote_order(current_user, holder.id, form.order_request(service.id))
+    except DomainError as refused:
+        form.form_errors.append(message)
+        form.add_problem(refused.field, refused.message)
+        return _form_page(order_box.order_form_for(holder, service, form), service, status)
+    form.form_errors.append(message)
+    return render_template("orders/check.html", quote=quote, form=form, service=service,
+                           organisation=quote.budget.managed_by), status
 
 
 def _after_placing(order):

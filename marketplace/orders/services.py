@@ -105,25 +105,11 @@ def place_order(actor: User, holder_id: int, request: OrderRequest,
                 idempotency_key: str | None = None) -> Order:
     """Order a service from one of the holder's budgets and reserve its cost.
 
-    The same idempotency key from the same person returns the order it first created.
+    Pages and the API place through orders.placing.place_order_once, which keeps the one
+    idempotency rule; the key is stored here, and a second order with it fails the unique
+    (placed_by_id, idempotency_key) constraint.
     """
     holder = consent.holder_for(actor, holder_id, "buy")
-    if idempotency_key:
-        existing = db.session.scalar(
-            sa.select(Order).where(
-                Order.placed_by_id == actor.id, Order.idempotency_key == idempotency_key
-            )
-        )
-        if existing is not None:
-            if (existing.budget_id, existing.service_id, existing.quantity) != (
-                request.budget_id, request.service_id, request.quantity,
-            ):
-                raise IdempotencyConflict(
-                    "This Idempotency-Key was already used for a different order.",
-                    field="Idempotency-Key",
-                )
-            return existing
-
     budget, service = check_order_request(holder, request)
 
     total = request.quantity * service.price_pence

@@ -55,7 +55,8 @@ def test_every_search_parameter_lists_the_values_the_api_accepts(openapi_documen
 def test_the_error_body_is_described_exactly(openapi_document):
     error = openapi_document["components"]["schemas"]["Error"]
     assert error["required"] == ["error"] and error["additionalProperties"] is False
-    inner = error["properties"]["error"]
+    assert error["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    inner = openapi_document["components"]["schemas"]["ErrorDetail"]
     assert inner["required"] == ["code", "message"]
     assert set(inner["properties"]) == {"code", "message", "parameter"}
     assert inner["additionalProperties"] is False

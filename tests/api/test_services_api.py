@@ -176,3 +176,12 @@ def test_the_api_is_read_only(client, matches_schema):
 
     assert response.status_code == 405
     matches_schema("Error", response.get_json())
+
+
+def test_a_district_outside_greater_manchester_is_served_as_documented(client, matches_schema):
+    # Providers may type any postcode district; it is described, not a 500.
+    service = make_service(postcode_districts=["B1"])
+    response = client.get(f"/api/v1/services/{service.id}")
+    assert response.status_code == 200
+    matches_schema("ServiceDetail", response.get_json())
+    assert {"value": "B1", "label": "B1"} in response.get_json()["areas"]

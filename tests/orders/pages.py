@@ -115,4 +115,10 @@ class Market:
                   "quantity": "4", "starts_on": "", "ends_on": "", "note_to_provider": "",
                   "outcome_id": ""}
         values.update({key: str(value) for key, value in changes.items()})
+        # What "Check your order" showed, as its "Place order" form sends it.
+        quantity = values["quantity"]
+        total = int(quantity) * self.service.price_pence if quantity.isdigit() else 0
+        values.setdefault("confirmed_total_pence", str(total))
+        values.setdefault("confirmed_unit_price_pence", str(self.service.price_pence))
+        values.setdefault("confirmed_price_unit", self.service.price_unit)
         return values

@@ -8,7 +8,8 @@ from marketplace.ledger import services as ledger
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.notifications.models import EmailMessage
 from marketplace.orders import services as orders
-from marketplace.orders.services import OrderRequest, SpendingRuleRefusal
+from marketplace.orders.placing import place_order_once
+from marketplace.orders.services import IdempotencyConflict, OrderRequest, SpendingRuleRefusal
 from marketplace.orders.states import IllegalTransition
 from tests.factories import make_account_manager, make_funded_budget, make_service, make_user
 
@@ -126,8 +127,21 @@ def test_nobody_else_can_order_from_a_holders_budget(market):
 
 def test_the_same_idempotency_key_returns_the_same_order(market):
     holder, budget, _, service = market
-    first = orders.place_order(holder, holder.id, OrderRequest(budget.id, service.id, 1), "key-1")
-    again = orders.place_order(holder, holder.id, OrderRequest(budget.id, service.id, 1), "key-1")
+    wanted = OrderRequest(budget.id, service.id, 1)
+    first, first_new = place_order_once(holder, holder.id, wanted, "key-1")
     db.session.commit()
-    assert first.id == again.id
+    again, again_new = place_order_once(holder, holder.id, wanted, "key-1")
+    db.session.commit()
+    assert first.id == again.id and (first_new, again_new) == (True, False)
+    assert balances(budget).committed_pence == 2_500
+
+
+@pytest.mark.parametrize("changes", [{"quantity": 2}, {"note_to_provider": "Mornings"}])
+def test_the_same_key_for_another_order_is_refused_and_sets_nothing_aside(market, changes):
+    holder, budget, _, service = market
+    place_order_once(holder, holder.id, OrderRequest(budget.id, service.id, 1), "key-2")
+    db.session.commit()
+    with pytest.raises(IdempotencyConflict):
+        place_order_once(holder, holder.id, OrderRequest(budget.id, service.id, **{
+            "quantity": 1, **changes}), "key-2")
     assert balances(budget).committed_pence == 2_500

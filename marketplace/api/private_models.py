@@ -1,0 +1,268 @@
+"""The shapes behind a personal access token (budgets, statements, orders) and the request
+bodies the API reads, as pydantic models: me.py and orders.py build their JSON through them,
+read bodies with them (bodies.py), and openapi.py takes its schemas from them.
+
+Invariants: as in models.py, closed and (as responses) every field always sent. A request model
+refuses what the hand-written checks refused (strings or true for numbers, unknown fields,
+text past its limit) and says so in the words each field's `messages` entry gives.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from marketplace.api.models import Category, Day, Moment, PriceUnit, Shape, Uri, choice_model
+from marketplace.budgets.models import ROUTES, STREAM_KINDS
+from marketplace.ids import MAX_BIG_ID, MAX_ID
+from marketplace.orders.models import ORDER_STATES
+from marketplace.orders.services import MAX_QUANTITY
+from marketplace.orders.states import PERSON_ACTIONS, STATE_LABELS
+
+MAX_NOTE_LENGTH = 2000
+#: Order events keep at most this much of a note (orders.services).
+MAX_NOTE_LENGTH_ACTION = 1000
+
+FundingStreamKind = choice_model("FundingStreamKind", STREAM_KINDS, "A kind of funding")
+Route = choice_model("Route", ROUTES, "How a budget is held")
+
+
+def _money(name: str, description: str) -> dict[str, Any]:
+    """The two fields of an amount: *_pence (int) and *_display (as people read it)."""
+    return {
+        f"{name}_pence": (int, Field(description=f"{description}, in pence (GBP).")),
+        f"{name}_display": (str, Field(description=f"{description}, as people read it.",
+                                       examples=["£12.50"])),
+    }
+
+
+def _moment(description: str) -> str:
+    return (f"{description}: a UTC time with an explicit offset, for example "
+            "2026-03-31T23:30:00+00:00.")
+
+
+class Person(Shape):
+    id: int
+    display_name: str
+
+
+class FundingStream(Shape):
+    id: int
+    name: str
+    kind: FundingStreamKind  # type: ignore[valid-type]
+
+
+class Organisation(Shape):
+    id: int
+    name: str
+
+
+Instalment = create_model("Instalment", __base__=Shape,
+                          due_on=(Day, Field(description="When it is paid in.")),
+                          **_money("amount", "How much"))
+
+
+class SpendingRule(Shape):
+    category: Category  # type: ignore[valid-type]
+    reason: str = Field(description="Finishes the sentence 'This budget can't be used for this "
+                                    "because ...'.")
+
+
+Budget = create_model(
+    "Budget", __base__=Shape, __doc__="One budget with its figures from the ledger.",
+    id=(int, ...),
+    holder=(Person, ...),
+    funding_stream=(FundingStream, ...),
+    route=(Route, ...),
+    route_display=(str, Field(description="How the money is held, e.g. 'Managed account held "
+                                          "by ...'.")),
+    managed_by=(Organisation | None, Field(
+        description="The organisation holding a managed account.")),
+    period_start=(Day, Field(description="The first day of the budget's period.")),
+    period_end=(Day, Field(description="The last day of the budget's period.")),
+    **_money("planned", "This route's share of the allocation for the whole period"),
+    **_money("allocated", "Money paid into the budget so far"),
+    **_money("spent", "Money paid to providers (less refunds)"),
+    **_money("committed", "Money set aside for orders not yet paid"),
+    **_money("available", "Money free to spend now"),
+    next_instalment=(Instalment | None, Field(  # type: ignore[operator]
+        description="Null when no more instalments are due.")),
+    cannot_buy=(list[SpendingRule], Field(description="The funding stream's spending rules.")),
+    statement_url=(Uri, Field(description="This budget's statement in the API.")),
+)
+
+
+class BudgetList(Shape):
+    budgets: list[Budget]  # type: ignore[valid-type]
+
+
+StatementRow = create_model(
+    "StatementRow", __base__=Shape, __doc__="One movement of money, newest first.",
+    transaction_id=(int, ...),
+    happened_at=(Moment, Field(description=_moment("When the money moved"))),
+    description=(str, ...),
+    **_money("money_in", "Money added to what is available"),
+    **_money("money_out", "Money taken from what is available"),
+    **_money("set_aside_change", "Change in money set aside for orders (negative: released "
+                                 "or spent)"),
+    **_money("available_after", "Money available just after this movement"),
+    done_by=(str, Field(description="Who did it: 'by Sam Patel', 'by Jo on behalf of Sam "
+                                    "Patel' or 'automatically by Pathways'.")),
+)
+
+
+class StatementPage(Shape):
+    budget_id: int
+    rows: list[StatementRow]  # type: ignore[valid-type]
+    next_before: int | None = Field(
+        description="Pass as 'before' for the next, older, page; null on the last.")
+    next_url: Uri | None = Field(description="The next page in the API; null on the last.")
+
+
+class OrderState(Shape):
+    __doc__ = "Where an order is: " + "; ".join(
+        f"{value}: {STATE_LABELS[value]}" for value in ORDER_STATES) + "."
+
+    value: Literal[tuple(ORDER_STATES)]  # type: ignore[valid-type]
+    label: str
+
+
+OrderAction = Literal[tuple(PERSON_ACTIONS)]  # type: ignore[valid-type]
+
+
+class OrderEvent(Shape):
+    """A change to an order, with who made it."""
+
+    from_state: OrderState | None = Field(description="Null for the event that placed the order.")
+    to_state: OrderState
+    happened_at: Moment = Field(description=_moment("When it happened"))
+    actor: Person | None = Field(
+        description="Who did it; null when Pathways did it automatically.")
+    on_behalf_of: Person | None = Field(
+        description="The budget holder, when a supporter acted for them.")
+    done_by: str = Field(description="Who did it, as people read it.")
+    note: str
+
+
+class OrderedService(Shape):
+    id: int
+    title: str = Field(description="The title when ordered.")
+    api_url: Uri
+
+
+class OutcomeServed(Shape):
+    id: int
+    text: str
+
+
+Order = create_model(
+    "Order", __base__=Shape, __doc__="An order, its money and its history.",
+    id=(int, ...),
+    url=(Uri, Field(description="The order's page on Pathways.")),
+    api_url=(Uri, Field(description="This order in the API.")),
+    state=(OrderState, ...),
+    route=(Route, ...),
+    holder=(Person, ...),
+    placed_by=(Person, ...),
+    budget_id=(int, ...),
+    service=(OrderedService, ...),
+    provider=(Organisation, ...),
+    quantity=(int, Field(ge=1)),
+    price_unit=(PriceUnit, ...),
+    **_money("unit_price", "The price per unit when ordered"),
+    **_money("total", "quantity times unit price: the money set aside"),
+    starts_on=(Day | None, Field(description="When the support starts, if said.")),
+    ends_on=(Day | None, Field(description="When the support ends, if said.")),
+    note_to_provider=(str, ...),
+    outcome=(OutcomeServed | None, Field(
+        description="The support-plan outcome it serves; shown only to the holder and their "
+                    "supporters, otherwise null.")),
+    created_at=(Moment, Field(description=_moment("When it was placed"))),
+    updated_at=(Moment, Field(description=_moment("When it last changed"))),
+    delivered_at=(Moment | None, Field(
+        description=_moment("When the provider marked it delivered"))),
+    auto_confirm_at=(Moment | None, Field(
+        description=_moment("When a delivered order confirms itself"))),
+    allowed_actions=(list[OrderAction], Field(description="What you may do to it now.")),
+    events=(list[OrderEvent], Field(description="Every change, oldest first.")),
+)
+
+
+# ---------------------------------------------------------------- request bodies
+
+
+def _a_day(value):
+    """Only YYYY-MM-DD text is a day (not a number, nor a time)."""
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("not a day")
+    return date.fromisoformat(value)
+
+
+RequestDay = Annotated[date | None, BeforeValidator(_a_day)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class RequestBody(BaseModel):
+    """A JSON object sent to the API. Strict: 4 is a number, "4" and true are not."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    #: For each field, what to say when its value is not allowed.
+    messages: ClassVar[dict[str, str]] = {}
+    #: The message for a field that is not part of the body ({name}).
+    unknown_field: ClassVar[str] = "'{name}' is not part of the request."
+    #: The message when a body is needed and none was sent.
+    missing_body: ClassVar[str] = "Send a JSON object in the request body."
+
+
+class OrderRequest(RequestBody):
+    """An order to place."""
+
+    holder_id: Id | None = Field(None, description=(
+        "Whose budget pays. Needed unless you are the budget holder; a supporter needs their "
+        "'buy' permission."))
+    budget_id: Id = Field(description="One of the holder's budgets.")
+    service_id: Id = Field(description="An active service.")
+    quantity: int = Field(ge=1, le=MAX_QUANTITY,
+                          description="How many of the service's price units.")
+    starts_on: RequestDay = Field(None, description="When the support should start (optional).")
+    ends_on: RequestDay = Field(
+        None, description="When it should end, on or after starts_on (optional).")
+    note_to_provider: str | None = Field(None, max_length=MAX_NOTE_LENGTH)
+    outcome_id: Id | None = Field(
+        None, description="An outcome in the holder's support plan that this serves.")
+    expected_total_pence: int | None = Field(None, ge=0, le=MAX_BIG_ID, description=(
+        "The total you showed the person and they agreed to (optional). If the price has "
+        "changed since, the order is refused (409, price_changed) and nothing is set aside."))
+
+    messages: ClassVar[dict[str, str]] = {
+        "holder_id": "'holder_id' must be a whole number, 1 or more.",
+        "budget_id": "'budget_id' must be a whole number, 1 or more.",
+        "service_id": "'service_id' must be a whole number, 1 or more.",
+        "outcome_id": "'outcome_id' must be a whole number, 1 or more.",
+        "quantity": f"'quantity' must be a whole number from 1 to {MAX_QUANTITY}.",
+        "starts_on": "'starts_on' must be a date like 2026-04-30.",
+        "ends_on": "'ends_on' must be a date like 2026-04-30.",
+        "note_to_provider": "'note_to_provider' must be text of "
+                            f"{MAX_NOTE_LENGTH} characters or fewer.",
+        "expected_total_pence": "'expected_total_pence' must be a whole number of pence, "
+                                "0 or more.",
+    }
+    unknown_field: ClassVar[str] = "'{name}' is not part of an order. The fields are: {fields}."
+    missing_body: ClassVar[str] = "Send the order as a JSON object in the request body."
+
+
+class ActionRequest(RequestBody):
+    """Optional detail for an action."""
+
+    note: str | None = Field(None, max_length=MAX_NOTE_LENGTH_ACTION,
+                             description="Why, shown in the order's history.")
+
+    messages: ClassVar[dict[str, str]] = {
+        "note": f"'note' must be text of {MAX_NOTE_LENGTH_ACTION} characters or fewer.",
+    }
+    unknown_field: ClassVar[str] = ("'{name}' is not part of an action: the only field an "
+                                    "action takes is 'note'.")
