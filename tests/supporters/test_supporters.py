@@ -12,6 +12,7 @@ from marketplace.accounts import supporters
 from marketplace.accounts.models import SupporterGrant
 from marketplace.budgets.models import SupportPlan
 from marketplace.extensions import db
+from marketplace.times import london_today
 from marketplace.notifications.models import EmailMessage
 from tests.budgets.helpers import allocate, grant, login
 from tests.factories import make_user
@@ -93,7 +94,8 @@ def test_a_supporter_with_plan_scope_can_change_the_plan(client, holder):
     assert "Save the plan" in page
     response = client.post(
         f"/people/{holder.id}/plan",
-        data={"about_me": "Music and my dog", "review_on": "2026-12-01"},
+        data={"about_me": "Music and my dog",
+              "review_on": (london_today() + timedelta(days=90)).isoformat()},
     )
     assert response.status_code == 302
     plan = db.session.scalar(sa.select(SupportPlan))
