@@ -4,7 +4,7 @@ Every link the page builds (pages, "remove filter", "did you mean") keeps the re
 search, so nobody loses their filters. The page's content (templates/search/_page_body.html)
 depends only on the query string and the index generation for everyone but a logged-in
 budget holder (whose results carry their own spending-rule notices), so for them it is
-rendered once per generation and query string and kept (_BODY_CACHE_SIZE per process); a
+rendered once per generation and query string and kept (search.generation_cache); a
 holder's is rendered every time, as is the surrounding layout, which knows who is logged in. A bad parameter never breaks the page: it is shown in
 plain English beside the form with status 400, and the rest of the search still runs (that
 corrected search is not logged, so the log holds only searches people asked for).
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from marketplace import areas, vocabulary
 from marketplace.api import serialisers
 from marketplace.errors import InvalidParameter
+from marketplace.search.generation_cache import GenerationCache
 from marketplace.search.params import parse_search_params
 from marketplace.search.services import search_services
 from marketplace.search.types import FacetValue, SearchParams, SearchResults
@@ -296,23 +297,14 @@ def search():
             400 if problems else 200)
 
 
-_BODY_CACHE_SIZE = 256
-_bodies: dict = {"generation": None, "pages": {}}
+_bodies: GenerationCache[Markup] = GenerationCache()
 
 
 def _page_body(page: SearchPage, args: dict[str, str]) -> Markup:
-    global _bodies
+    def render() -> Markup:
+        return Markup(render_template("search/_page_body.html", page=page))
+
     if getattr(current_user, "is_authenticated", False) and current_user.role == "holder":
         # Their notices are theirs alone, and follow spending rules the index does not see.
-        return Markup(render_template("search/_page_body.html", page=page))
-    cache = _bodies
-    if cache["generation"] != page.results.generation:
-        cache = _bodies = {"generation": page.results.generation, "pages": {}}
-    key = tuple(sorted(args.items()))
-    body = cache["pages"].get(key)
-    if body is None:
-        body = Markup(render_template("search/_page_body.html", page=page))
-        if len(cache["pages"]) >= _BODY_CACHE_SIZE:
-            cache = _bodies = {"generation": page.results.generation, "pages": {}}
-        cache["pages"][key] = body
-    return body
+        return render()
+    return _bodies.get(page.results.generation, tuple(sorted(args.items())), render)

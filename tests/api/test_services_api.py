@@ -77,6 +77,20 @@ def test_paused_services_are_not_found(client):
     assert [r["title"] for r in body["results"]] == ["Gardening club"]
 
 
+def test_a_repeated_search_is_answered_again_after_a_change_and_each_is_logged(client):
+    """Answers are kept per index generation: the same search twice is one answer, a pause in
+    between is seen at once, and every search still has its log row."""
+    from marketplace.providers import services as listings
+
+    club = make_service(title="Gardening club")
+    first = _search(client, q="gardening").get_json()
+    assert _search(client, q="gardening").get_json() == first
+    listings.pause_service(club)
+    db.session.commit()
+    assert _search(client, q="gardening").get_json()["results"] == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(SearchLogEntry)) == 3
+
+
 def test_a_misspelling_gets_a_suggestion(client):
     make_service(title="Befriending visits", category="befriending")
 
