@@ -61,3 +61,38 @@ def ledger_guards_off(connection):
     yield
     for _name, sql in triggers:
         connection.execute(sa.text(sql))
+
+
+def _separate_database(migrated_database: str, tmp_path) -> tuple[str, callable]:
+    """An empty database beside the test one: a file on SQLite, a schema on PostgreSQL."""
+    if migrated_database.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'upgrade.db'}", lambda: None
+    engine = sa.create_engine(migrated_database)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA migration_check"))
+
+    def drop():
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+        engine.dispose()
+
+    separator = "&" if "?" in migrated_database else "?"
+    return f"{migrated_database}{separator}options=-csearch_path%3Dmigration_check", drop
+
+
+@contextmanager
+def app_on_empty_database(migrated_database: str, tmp_path):
+    """An app, in its app context, on an empty database beside the test one (to migrate step
+    by step); the database goes afterwards."""
+    from marketplace import create_app
+    from marketplace.config import TestConfig
+
+    url, drop = _separate_database(migrated_database, tmp_path)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
+                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        drop()

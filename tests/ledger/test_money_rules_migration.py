@@ -7,11 +7,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from marketplace import create_app
-from marketplace.config import TestConfig
 from marketplace.extensions import db
 from marketplace.ledger.checks import check_ledger
-from tests.unit.test_migrations import _separate_database
+from tests.database import app_on_empty_database
 
 WHEN = "'2026-01-02 10:00:00'"
 ROWS = [
@@ -61,54 +59,48 @@ ORPHAN = (
 
 
 def test_the_money_rules_migration_upgrades_a_database_holding_money(migrated_database, tmp_path):
-    url, drop = _separate_database(migrated_database, tmp_path)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
-    try:
-        with app.app_context():
-            upgrade(revision="0002")
-            sqlite = db.engine.dialect.name == "sqlite"
-            with db.engine.begin() as connection:
-                for sql in ROWS:
-                    connection.execute(sa.text(sql))
+    with app_on_empty_database(migrated_database, tmp_path):
+        upgrade(revision="0002")
+        sqlite = db.engine.dialect.name == "sqlite"
+        with db.engine.begin() as connection:
+            for sql in ROWS:
+                connection.execute(sa.text(sql))
+        if sqlite:
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                connection.execute(sa.text(ORPHAN))
+                connection.commit()
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+        upgrade()
+
+        with db.engine.begin() as connection:
+            moments = connection.execute(sa.text(
+                "SELECT l.created_at = t.created_at FROM ledger_lines l "
+                "JOIN ledger_transactions t ON t.id = l.transaction_id")).scalars().all()
+            assert moments == [True, True]
             if sqlite:
-                with db.engine.connect() as connection:
-                    connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-                    connection.execute(sa.text(ORPHAN))
-                    connection.commit()
-                    connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-
-            upgrade()
-
-            with db.engine.begin() as connection:
-                moments = connection.execute(sa.text(
-                    "SELECT l.created_at = t.created_at FROM ledger_lines l "
-                    "JOIN ledger_transactions t ON t.id = l.transaction_id")).scalars().all()
-                assert moments == [True, True]
-                if sqlite:
-                    assert connection.execute(sa.text(
-                        "SELECT title, status, price_pence, price_unit, provider_id FROM services "
-                        "WHERE id = 99")).one() == ("Walks", "removed", 1500, "hour", 1)
-            check = check_ledger()
-            assert check.ok, check.problems
-            assert check.summary == "All 1 budget and 1 transaction agree."
-            db.session.rollback()
-            with pytest.raises(sa.exc.IntegrityError):
-                with db.engine.begin() as connection:
-                    connection.execute(sa.text("UPDATE ledger_lines SET amount_pence = 1"))
-            with pytest.raises(sa.exc.IntegrityError):
-                with db.engine.begin() as connection:
-                    connection.execute(sa.text("UPDATE orders SET state = 'lost'"))
-
-            downgrade(revision="0002")
-            with db.engine.begin() as connection:
                 assert connection.execute(sa.text(
-                    "SELECT count(*) FROM ledger_lines")).scalar() == 2
-                assert connection.execute(sa.text(
-                    "SELECT count(*) FROM orders")).scalar() == (2 if sqlite else 1)
-                # Without the guards, the older code's own cleanups work again.
-                connection.execute(sa.text("UPDATE ledger_lines SET budget_id = budget_id"))
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+                    "SELECT title, status, price_pence, price_unit, provider_id FROM services "
+                    "WHERE id = 99")).one() == ("Walks", "removed", 1500, "hour", 1)
+        check = check_ledger()
+        assert check.ok, check.problems
+        assert check.summary == "All 1 budget and 1 transaction agree."
+        db.session.rollback()
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("UPDATE ledger_lines SET amount_pence = 1"))
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("UPDATE orders SET state = 'lost'"))
+
+        downgrade(revision="0002")
+        with db.engine.begin() as connection:
+            assert connection.execute(sa.text(
+                "SELECT count(*) FROM ledger_lines")).scalar() == 2
+            assert connection.execute(sa.text(
+                "SELECT count(*) FROM orders")).scalar() == (2 if sqlite else 1)
+            # Without the guards, the older code's own cleanups work again.
+            connection.execute(sa.text("UPDATE ledger_lines SET budget_id = budget_id"))
+        db.session.remove()
+        db.engine.dispose()

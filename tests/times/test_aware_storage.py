@@ -8,13 +8,11 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from marketplace import create_app
 from marketplace.accounts.models import User
-from marketplace.config import TestConfig
 from marketplace.extensions import db
 from tests.factories import make_user
 from tests.times.helpers import utc
-from tests.unit.test_migrations import _separate_database
+from tests.database import app_on_empty_database
 
 
 def test_a_stored_utc_time_survives_the_migration_and_reads_back_aware(
@@ -22,37 +20,31 @@ def test_a_stored_utc_time_survives_the_migration_and_reads_back_aware(
 ):
     # The session's own time zone is not UTC, so only an explicit conversion keeps the moment.
     monkeypatch.setenv("PGTZ", "America/New_York")
-    url, drop = _separate_database(migrated_database, tmp_path)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
-    try:
-        with app.app_context():
-            upgrade(revision="0005")
-            with db.engine.begin() as connection:
-                connection.execute(sa.text(
-                    "INSERT INTO users (id, email, password_hash, display_name, role, "
-                    "is_active_account, created_at) VALUES (1, 'ana@example.org', 'x', 'Ana', "
-                    "'holder', true, '2026-03-31 23:30:00')"
-                ))
-            upgrade()
-            ana = db.session.get(User, 1)
-            assert ana.created_at == utc(2026, 3, 31, 23, 30)
-            assert ana.created_at.utcoffset() == timedelta(0)
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect() as connection:
-                    naive_left = connection.scalar(sa.text(
-                        "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
-                        "current_schema() AND data_type = 'timestamp without time zone'"))
-                    assert naive_left == 0
-            db.session.remove()
-
-            downgrade(revision="0005")
+    with app_on_empty_database(migrated_database, tmp_path):
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, role, "
+                "is_active_account, created_at) VALUES (1, 'ana@example.org', 'x', 'Ana', "
+                "'holder', true, '2026-03-31 23:30:00')"
+            ))
+        upgrade()
+        ana = db.session.get(User, 1)
+        assert ana.created_at == utc(2026, 3, 31, 23, 30)
+        assert ana.created_at.utcoffset() == timedelta(0)
+        if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as connection:
-                stored = connection.scalar(sa.text("SELECT created_at FROM users WHERE id = 1"))
-            assert str(stored).startswith("2026-03-31 23:30:00")  # UTC wall time again
-            db.engine.dispose()
-    finally:
-        drop()
+                naive_left = connection.scalar(sa.text(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                    "current_schema() AND data_type = 'timestamp without time zone'"))
+                assert naive_left == 0
+        db.session.remove()
+
+        downgrade(revision="0005")
+        with db.engine.connect() as connection:
+            stored = connection.scalar(sa.text("SELECT created_at FROM users WHERE id = 1"))
+        assert str(stored).startswith("2026-03-31 23:30:00")  # UTC wall time again
+        db.engine.dispose()
 
 
 def test_a_naive_datetime_is_refused_not_guessed(app):

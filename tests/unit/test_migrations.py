@@ -4,68 +4,43 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from marketplace import create_app
-from marketplace.config import TestConfig
 from marketplace.extensions import db
-
-
-def _separate_database(migrated_database: str, tmp_path) -> tuple[str, callable]:
-    """An empty database beside the test one: a file on SQLite, a schema on PostgreSQL."""
-    if migrated_database.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'upgrade.db'}", lambda: None
-    engine = sa.create_engine(migrated_database)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA migration_check"))
-
-    def drop():
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        engine.dispose()
-
-    separator = "&" if "?" in migrated_database else "?"
-    return f"{migrated_database}{separator}options=-csearch_path%3Dmigration_check", drop
+from tests.database import app_on_empty_database
 
 
 def test_the_money_migration_keeps_existing_people_and_listings(migrated_database, tmp_path):
-    url, drop = _separate_database(migrated_database, tmp_path)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
-    try:
-        with app.app_context():
-            upgrade(revision="0001")
-            with db.engine.begin() as connection:
-                connection.execute(sa.text(
-                    "INSERT INTO users (id, email, password_hash, display_name, role, "
-                    "is_active_account, created_at) VALUES "
-                    "(1, 'ana@example.org', 'x', 'Ana', 'provider', true, '2026-01-02 10:00:00')"
-                ))
-                connection.execute(sa.text(
-                    "INSERT INTO providers (id, owner_id, name, provider_type, description, "
-                    "is_user_led, user_led_statement, staff_count, has_insurance, "
-                    "insurance_details, cqc_registration_number, contact_name, contact_email, "
-                    "contact_phone, website, local_authority, postcode_district, created_at, "
-                    "updated_at) VALUES (1, 1, 'Ana''s Art Club', 'micro-enterprise', '', "
-                    "false, '', 2, false, '', '', '', '', '', '', 'salford', 'M6', "
-                    "'2026-01-02 10:00:00', '2026-01-02 10:00:00')"
-                ))
-            upgrade()
-            with db.engine.begin() as connection:
-                assert connection.execute(sa.text(
-                    "SELECT u.email, p.name FROM users u JOIN providers p ON p.owner_id = u.id"
-                )).one() == ("ana@example.org", "Ana's Art Club")
-                # The upgraded schema accepts the new role and the new tables.
-                connection.execute(sa.text(
-                    "INSERT INTO users (id, email, password_hash, display_name, role, "
-                    "is_active_account, created_at) VALUES (2, 'jo@example.org', 'x', 'Jo', "
-                    "'account_manager', true, '2026-01-02 10:00:00')"
-                ))
-                assert connection.execute(sa.text("SELECT count(*) FROM ledger_lines")).scalar() == 0
-                # The older schema has no such role, so that account goes before going back.
-                connection.execute(sa.text("DELETE FROM users WHERE id = 2"))
-            downgrade(revision="0001")
-            with db.engine.begin() as connection:
-                assert connection.execute(sa.text("SELECT count(*) FROM providers")).scalar() == 1
-            db.engine.dispose()
-    finally:
-        drop()
+    with app_on_empty_database(migrated_database, tmp_path):
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, role, "
+                "is_active_account, created_at) VALUES "
+                "(1, 'ana@example.org', 'x', 'Ana', 'provider', true, '2026-01-02 10:00:00')"
+            ))
+            connection.execute(sa.text(
+                "INSERT INTO providers (id, owner_id, name, provider_type, description, "
+                "is_user_led, user_led_statement, staff_count, has_insurance, "
+                "insurance_details, cqc_registration_number, contact_name, contact_email, "
+                "contact_phone, website, local_authority, postcode_district, created_at, "
+                "updated_at) VALUES (1, 1, 'Ana''s Art Club', 'micro-enterprise', '', "
+                "false, '', 2, false, '', '', '', '', '', '', 'salford', 'M6', "
+                "'2026-01-02 10:00:00', '2026-01-02 10:00:00')"
+            ))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(sa.text(
+                "SELECT u.email, p.name FROM users u JOIN providers p ON p.owner_id = u.id"
+            )).one() == ("ana@example.org", "Ana's Art Club")
+            # The upgraded schema accepts the new role and the new tables.
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, role, "
+                "is_active_account, created_at) VALUES (2, 'jo@example.org', 'x', 'Jo', "
+                "'account_manager', true, '2026-01-02 10:00:00')"
+            ))
+            assert connection.execute(sa.text("SELECT count(*) FROM ledger_lines")).scalar() == 0
+            # The older schema has no such role, so that account goes before going back.
+            connection.execute(sa.text("DELETE FROM users WHERE id = 2"))
+        downgrade(revision="0001")
+        with db.engine.begin() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM providers")).scalar() == 1
+        db.engine.dispose()
