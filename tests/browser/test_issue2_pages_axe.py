@@ -96,6 +96,7 @@ def test_results_page_really_has_facets_and_cards_when_checked(page, market,
                                                                check_accessibility):
     page.goto("/search?q=photography&area=salford")
     assert page.locator("#results-heading").inner_text() == "4 services found"
+    page.locator("summary", has_text="Filter results").click()
     assert page.locator("label[for=filter-evenings]").inner_text() == "Evenings (2)"
     assert page.locator("#filter-area").get_by_label("Salford (4)").is_checked()
     badges = page.locator("ol.results .badge").all_inner_texts()
@@ -228,6 +229,7 @@ def test_keyboard_focus_is_always_visible(page, market):
     page.get_by_role("link", name="Canal photography walks").focus()
     assert page.evaluate("() => document.activeElement.tagName") == "A"
     _assert_focus_visible(page, "result link")
+    page.locator("summary", has_text="Filter results").click()
     for control in ("#search-q", "#filter-evenings", "button:has-text('Apply filters')"):
         page.focus(control)
         _assert_focus_visible(page, control)

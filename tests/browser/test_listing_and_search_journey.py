@@ -143,6 +143,10 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     assert visitor.locator("h1").inner_text() == "Search results for “photography”"
     assert _count(visitor) == "5 services found"
 
+    # Results come first; the filters wait behind "Filter results", opened without JavaScript.
+    assert visitor.get_by_role("link", name="Skip to results").is_visible()
+    assert not visitor.locator("#filter-area").is_visible()
+    visitor.locator("summary", has_text="Filter results").click()
     # The area choices carry facet counts; choosing one is a click and a button press.
     area = visitor.locator("#filter-area")
     assert area.get_by_label("Salford (4)").is_visible()
@@ -153,7 +157,10 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     assert "Bolton photography club" not in _results(visitor)
     assert "area=salford" in visitor.url
 
-    # The checkboxes, by keyboard only: Space ticks, Enter on the button submits.
+    # The checkboxes, by keyboard only: Enter opens the filters, Space ticks, Enter submits.
+    assert "(1 applied)" in visitor.locator("summary", has_text="Filter results").inner_text()
+    visitor.focus("summary")
+    visitor.keyboard.press("Enter")
     assert visitor.locator("label[for=filter-evenings]").inner_text() == "Evenings (3)"
     for box in ("#filter-evenings", "#filter-poolable"):
         visitor.focus(box)
@@ -164,6 +171,7 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     assert _count(visitor) == "2 services found"
     assert sorted(_results(visitor)) == ["Canal photography walks", "Photography evenings"]
     assert visitor.locator("#filter-evenings").is_checked()
+    visitor.locator("summary", has_text="Filter results").click()
     assert visitor.locator("label[for=filter-ulo]").inner_text() == (
         "User-led organisations only (1)"
     )

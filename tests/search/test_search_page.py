@@ -220,3 +220,12 @@ def test_a_holders_own_notices_never_reach_another_visitors_search_page(app, cli
     holder_client.post("/login", data={"email": holder.email, "password": PASSWORD})
     assert notice in holder_client.get("/search?q=watercolour").get_data(as_text=True)
     assert notice not in client.get("/search?q=watercolour").get_data(as_text=True)
+
+
+def test_results_come_first_with_the_filters_behind_a_disclosure(client):
+    page = client.get("/search?q=support").get_data(as_text=True)
+    assert '<a class="skip-to-results" href="#results-heading">Skip to results</a>' in page
+    assert '<details class="filters filter-disclosure">' in page  # closed: no "open"
+    assert page.index("Skip to results") < page.index('id="filters-heading"')
+    problem = client.get("/search?q=support&page=0").get_data(as_text=True)
+    assert '<details class="filters filter-disclosure" open>' in problem
