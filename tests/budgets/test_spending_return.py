@@ -8,6 +8,8 @@ import io
 import re
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
 from marketplace.budgets import spending_return as returns
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
@@ -175,3 +177,23 @@ def test_managed_accounts_have_no_spending_return(client, holder):
     assert response.status_code == 404
     assert "Spending returns are only for direct payments" in response.get_data(as_text=True)
     assert client.get(f"/budget/{budget.id}/spending-return.csv").status_code == 404
+
+
+def test_a_corrected_payment_shows_as_a_correction_and_every_total_drops(client, clock, holder):
+    budget = allocate(holder)[0]
+    arts = make_service(make_provider(name="Salford Arts"), title="Photography walks",
+                        category="arts")
+    order, _ = card_order(budget, service=arts, amount=1250, receipt="R-200")
+    settled = db.session.scalar(sa.select(LedgerTransaction).where(
+        LedgerTransaction.order_id == order.id, LedgerTransaction.kind == "settle"))
+    clock.set(utc(2026, 4, 20, 12))
+    ledger.reverse_transaction(settled, "Correction: paid to the wrong provider")
+    db.session.commit()
+    login(client, holder)
+    # Paid on 10 April, corrected on the 20th ("today"): both in the budget's period so far.
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(
+        f"/budget/{budget.id}/spending-return").get_data(as_text=True)))
+    assert "Photography walks Salford Arts Arts and creative activities R-200 ending 4242 £12.50" in text
+    assert "Photography walks (correction) Salford Arts" in text and "-£12.50" in text
+    assert "Spent, less refunds £0.00" in text
+    assert "Arts and creative activities £0.00" in text and "All categories £0.00" in text
