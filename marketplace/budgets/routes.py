@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.budgets import plans, statements
+from marketplace.budgets import spending_return as returns
 from marketplace.budgets.forms import DateRangeForm, OutcomeForm, PlanForm
 from marketplace.errors import DomainError, InvalidParameter
 from marketplace.extensions import db
@@ -158,11 +159,11 @@ def _csv_response(text: str, name: str, start: date | None, end: date | None) ->
 
 def _return_report(budget_id: int, holder_id: int | None, form: DateRangeForm):
     budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
-    start, end = statements.default_return_period(budget, london_today())
+    start, end = returns.default_return_period(budget, london_today())
     start, end = form.start.data or start, form.end.data or end
     if end < start:
         raise InvalidParameter("end", "The 'to' date must be the same as or after the 'from' date")
-    return budget, statements.spending_return(budget, start, end)
+    return budget, returns.spending_return(budget, start, end)
 
 
 @blueprint.route("/budget/<int:budget_id>/spending-return", defaults=SELF)
@@ -197,7 +198,7 @@ def spending_return_csv(budget_id: int, holder_id: int | None):
     _checked_range(form)
     budget, report = _return_report(budget_id, holder_id, form)
     return _csv_response(
-        statements.spending_return_csv(report),
+        returns.spending_return_csv(report),
         f"spending-return-budget-{budget.id}",
         report.start,
         report.end,

@@ -1,10 +1,9 @@
 """Reading a budget's money for the person it belongs to: the "My budget" cards, the statement
-(every ledger movement touching the budget's two accounts) and the direct-payment spending
-return.
+(every ledger movement touching the budget's two accounts). The direct-payment spending return
+is in spending_return.py.
 
 Invariants:
-- Figures come only from the ledger (cached balances and lines) and the card payment records;
-  nothing here writes.
+- Figures come only from the ledger (cached balances and lines); nothing here writes.
 - Amounts are int pence. CSV amounts are pounds as text ("12.50") made by money.py, never floats.
 - A statement row is one ledger transaction. "Money in" and "Money out" are the change in the
   budget's *available* account, so the running "available after" column always equals the
@@ -23,8 +22,6 @@ Invariants:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -35,17 +32,14 @@ from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
 from marketplace.budgets import services as budget_services
+from marketplace.budgets.csv_cells import csv_document, safe_text, signed_pounds
 from marketplace.budgets.models import Budget, FundingStream, Instalment
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
 from marketplace.money import pence_to_pounds_text
-from marketplace.orders.models import Order
-from marketplace.payments.models import CardPayment, CardRefund
-from marketplace.providers.models import Provider, Service
-from marketplace.times import format_time, iso_date, london_date, london_day_bounds
-from marketplace.vocabulary import CATEGORIES, label
+from marketplace.times import format_time, iso_date, london_day_bounds
 
 PAGE_SIZE = 50
 #: The printable statement shows at most this many rows; the CSV has them all.
@@ -306,22 +300,6 @@ def all_statement_rows(
         before = page.next_before
 
 
-def _signed_pounds(pence: int) -> str:
-    return ("-" if pence < 0 else "") + pence_to_pounds_text(abs(pence))
-
-
-def _csv_text(value: str) -> str:
-    """Stop a spreadsheet from running text as a formula (descriptions name services)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _csv(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 STATEMENT_CSV_HEADER = [
     "Date",
     "Time (UK)",
@@ -341,261 +319,12 @@ def statement_csv(rows: list[StatementRow]) -> str:
             [
                 iso_date(row.happened_at),
                 format_time(row.happened_at),
-                _csv_text(row.description),
+                safe_text(row.description),
                 pence_to_pounds_text(row.money_in_pence) if row.money_in_pence else "",
                 pence_to_pounds_text(row.money_out_pence) if row.money_out_pence else "",
-                _signed_pounds(row.set_aside_change_pence) if row.set_aside_change_pence else "",
-                _signed_pounds(row.available_after_pence),
-                _csv_text(row.done_by),
+                signed_pounds(row.set_aside_change_pence) if row.set_aside_change_pence else "",
+                signed_pounds(row.available_after_pence),
+                safe_text(row.done_by),
             ]
         )
-    return _csv(lines)
-
-
-# ---------------------------------------------------------------- spending return
-
-
-@dataclass(frozen=True)
-class ReturnPayment:
-    paid_on: date
-    #: "Card payment" or "Refund".
-    kind: str
-    service_title: str
-    provider_name: str
-    category: str
-    receipt_number: str
-    card_last4: str
-    #: Negative for a refund.
-    amount_pence: int
-    order_id: int
-
-
-@dataclass(frozen=True)
-class SpendingReturn:
-    budget: Budget
-    start: date
-    end: date
-    balance_at_start_pence: int
-    instalments: list[tuple[date, str, int]]
-    money_in_pence: int
-    #: What left the budget for providers in the period by the ledger, less refunds.
-    spent_pence: int
-    #: Corrections that are neither money in nor spending (normally zero).
-    other_pence: int
-    balance_at_end_pence: int
-    payments: list[ReturnPayment]
-    #: (category value, plain-English label, net total pence), largest first.
-    totals_by_category: list[tuple[str, str, int]]
-    card_total_pence: int
-
-
-class NotADirectPayment(NotFound):
-    pass
-
-
-def default_return_period(budget: Budget, today: date) -> tuple[date, date]:
-    """The budget's period so far: from the start of the allocation to today (or its end)."""
-    allocation = budget.allocation
-    end = min(today, allocation.period_end - timedelta(days=1))
-    return allocation.period_start, max(end, allocation.period_start)
-
-
-def _budget_total_before(budget_id: int, moment: datetime) -> int:
-    """Money in the budget (available plus set aside) just before `moment`."""
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_pence), 0))
-            .where(LedgerLine.budget_id == budget_id, LedgerLine.created_at < moment)
-        )
-    )
-
-
-def spending_return(budget: Budget, start: date, end: date) -> SpendingReturn:
-    """The return a direct-payment holder sends to the council for [start, end] (inclusive)."""
-    if budget.route != "direct":
-        raise NotADirectPayment(
-            "Spending returns are only for direct payments. The organisation holding a managed "
-            "account keeps these records for you."
-        )
-    start_at, end_at = _day_bounds(start, end)
-    original = so.aliased(LedgerTransaction)
-    kind = sa.func.coalesce(
-        original.kind, LedgerTransaction.kind
-    )  # a reversal counts as its original
-    movements = db.session.execute(
-        sa.select(kind, sa.func.sum(LedgerLine.amount_pence))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
-        .where(
-            LedgerLine.budget_id == budget.id,
-            LedgerLine.created_at >= start_at,
-            LedgerLine.created_at < end_at,
-        )
-        .group_by(kind)
-    ).all()
-    money_in = spent = other = 0
-    for row_kind, total in movements:
-        total = int(total or 0)
-        if row_kind == "allocation":
-            money_in += total
-        elif row_kind in ("settle", "refund"):
-            spent -= total
-        else:
-            other += total
-    instalments = [
-        (london_date(created_at), description, int(amount))
-        for created_at, description, amount in db.session.execute(
-            sa.select(
-                LedgerTransaction.created_at, LedgerTransaction.description, LedgerLine.amount_pence
-            )
-            .join(LedgerLine, LedgerLine.transaction_id == LedgerTransaction.id)
-            .where(
-                LedgerLine.budget_id == budget.id,
-                LedgerTransaction.kind == "allocation",
-                LedgerLine.created_at >= start_at,
-                LedgerLine.created_at < end_at,
-            )
-            .order_by(LedgerTransaction.id)
-        )
-    ]
-    payments = _card_payments(budget.id, start_at, end_at)
-    totals: dict[str, int] = {}
-    for payment in payments:
-        totals[payment.category] = totals.get(payment.category, 0) + payment.amount_pence
-    balance_at_start = _budget_total_before(budget.id, start_at)
-    return SpendingReturn(
-        budget=budget,
-        start=start,
-        end=end,
-        balance_at_start_pence=balance_at_start,
-        instalments=instalments,
-        money_in_pence=money_in,
-        spent_pence=spent,
-        other_pence=other,
-        balance_at_end_pence=balance_at_start + money_in - spent + other,
-        payments=payments,
-        totals_by_category=sorted(
-            ((value, label(CATEGORIES, value), total) for value, total in totals.items()),
-            key=lambda item: (-item[2], item[1]),
-        ),
-        card_total_pence=sum(payment.amount_pence for payment in payments),
-    )
-
-
-def _card_payments(budget_id: int, start_at: datetime, end_at: datetime) -> list[ReturnPayment]:
-    paid_at = sa.func.coalesce(CardPayment.succeeded_at, CardPayment.created_at)
-    columns = (
-        Order.id,
-        Order.service_title,
-        Provider.name,
-        Service.category,
-        CardPayment.receipt_number,
-        CardPayment.card_last4,
-    )
-    paid = db.session.execute(
-        sa.select(paid_at, CardPayment.amount_pence, *columns)
-        .join(Order, Order.id == CardPayment.order_id)
-        .join(Provider, Provider.id == Order.provider_id)
-        .join(Service, Service.id == Order.service_id)
-        .where(
-            Order.budget_id == budget_id,
-            CardPayment.status == "succeeded",
-            paid_at >= start_at,
-            paid_at < end_at,
-        )
-    ).all()
-    refunded = db.session.execute(
-        sa.select(CardRefund.created_at, CardRefund.amount_pence, *columns)
-        .join(CardPayment, CardPayment.id == CardRefund.card_payment_id)
-        .join(Order, Order.id == CardPayment.order_id)
-        .join(Provider, Provider.id == Order.provider_id)
-        .join(Service, Service.id == Order.service_id)
-        .where(
-            Order.budget_id == budget_id,
-            CardRefund.status == "succeeded",
-            CardRefund.created_at >= start_at,
-            CardRefund.created_at < end_at,
-        )
-    ).all()
-    result = [
-        ReturnPayment(
-            paid_on=london_date(when),
-            kind=kind,
-            service_title=title,
-            provider_name=provider,
-            category=category,
-            receipt_number=receipt or "",
-            card_last4=last4 or "",
-            amount_pence=sign * int(amount),
-            order_id=order_id,
-        )
-        for kind, sign, rows in (("Card payment", 1, paid), ("Refund", -1, refunded))
-        for when, amount, order_id, title, provider, category, receipt, last4 in rows
-    ]
-    return sorted(result, key=lambda payment: (payment.paid_on, payment.order_id, payment.kind))
-
-
-RETURN_CSV_HEADER = [
-    "Line",
-    "Date",
-    "Service",
-    "Provider",
-    "Category",
-    "Receipt number",
-    "Card ending",
-    "Amount (GBP)",
-]
-
-
-def spending_return_csv(report: SpendingReturn) -> str:
-    """One table a council can read: balances, money in, each payment, category totals."""
-    blank = ["", "", "", "", ""]
-    lines = [RETURN_CSV_HEADER]
-    lines.append(
-        [
-            "Balance at start",
-            report.start.isoformat(),
-            *blank,
-            _signed_pounds(report.balance_at_start_pence),
-        ]
-    )
-    for paid_on, description, amount in report.instalments:
-        lines.append(
-            [
-                "Money in",
-                paid_on.isoformat(),
-                _csv_text(description),
-                "",
-                "",
-                "",
-                "",
-                _signed_pounds(amount),
-            ]
-        )
-    for payment in report.payments:
-        lines.append(
-            [
-                payment.kind,
-                payment.paid_on.isoformat(),
-                _csv_text(payment.service_title),
-                _csv_text(payment.provider_name),
-                label(CATEGORIES, payment.category),
-                _csv_text(payment.receipt_number),
-                payment.card_last4,
-                _signed_pounds(payment.amount_pence),
-            ]
-        )
-    for _, category_label, total in report.totals_by_category:
-        lines.append(
-            ["Total for category", "", "", "", category_label, "", "", _signed_pounds(total)]
-        )
-    lines.append(["Total spent by card", "", *blank, _signed_pounds(report.card_total_pence)])
-    lines.append(
-        [
-            "Balance at end",
-            report.end.isoformat(),
-            *blank,
-            _signed_pounds(report.balance_at_end_pence),
-        ]
-    )
-    return _csv(lines)
+    return csv_document(lines)

@@ -8,8 +8,11 @@ Invariants:
 - Deterministic: services are picked by id from the generated market and every choice is
   fixed here; only dates follow the day it is loaded (the budget year is the financial year
   containing `today`, and instalments due by then are paid in).
-- Card payments are simulated with orders.services.record_card_payment_succeeded, so no card
-  payment rows exist and no Stripe server is needed.
+- Every direct-payment order paid by card has its card payment record, as the app writes it:
+  a CardPayment row taken through payments.card_payments.mark_succeeded (the step the app and
+  the Stripe webhook share), which gives it its receipt number and moves the order on. Only the
+  PaymentIntent is a stand-in, so no Stripe server is needed (`flask reconcile` against a
+  real or local Stripe therefore lists the demo's payments as unknown to it).
 - The one payout run is a Bacs file run by the managed-account organisation, marked paid.
 """
 from __future__ import annotations
@@ -28,6 +31,9 @@ from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.services import OrderRequest
+from marketplace.payments import card_payments
+from marketplace.payments import stripe_gateway as gateway
+from marketplace.payments.models import CardPayment
 from marketplace.payouts import runs as payouts
 from marketplace.payouts import details as payout_details
 from marketplace.providers.models import Provider, Service
@@ -184,7 +190,7 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
 
 def _take(step, order: Order, *, manager: User) -> None:
     if step == "paid":
-        orders.record_card_payment_succeeded(order)
+        _pay_by_card(order)
         return
     if step[0] == "provider":
         _, actor, action = step
@@ -193,6 +199,19 @@ def _take(step, order: Order, *, manager: User) -> None:
     else:
         actor, action = step
     orders.act_on_order(actor, order.id, action)
+
+
+def _pay_by_card(order: Order) -> None:
+    """The card payment the holder would make on the order's pay page, as it is recorded when
+    Stripe says it succeeded."""
+    payment = CardPayment(order_id=order.id, amount_pence=order.total_pence,
+                          idempotency_key=f"cardpayment-demo-{order.id}", status="creating")
+    db.session.add(payment)
+    db.session.flush()
+    intent = {"id": f"pi_demo_{payment.id:06d}", "amount": payment.amount_pence,
+              "currency": gateway.CURRENCY, "payment_method": {"card": {"last4": "4242"}}}
+    if not card_payments.mark_succeeded(payment, intent):
+        raise RuntimeError(f"The demo card payment for order {order.id} did not succeed")
 
 
 class _ServicePicker:

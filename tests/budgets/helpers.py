@@ -100,10 +100,11 @@ def reserve(budget, amount, description="Order: funds set aside", actor=None, on
     return transaction
 
 
-def settle(budget, amount, provider, description="Paid to the provider"):
+def settle(budget, amount, provider, description="Paid to the provider", order=None):
     _, reserved = accounts(budget)
     transaction = ledger.move(
-        "settle", description, amount, reserved, ledger.provider_payable_account(provider.id)
+        "settle", description, amount, reserved, ledger.provider_payable_account(provider.id),
+        order_id=order.id if order else None,
     )
     db.session.commit()
     return transaction
@@ -116,10 +117,11 @@ def release(budget, amount, description="Order cancelled: money back"):
     return transaction
 
 
-def refund(budget, amount, provider, description="Refund from the provider"):
+def refund(budget, amount, provider, description="Refund from the provider", order=None):
     available, _ = accounts(budget)
     transaction = ledger.move(
-        "refund", description, amount, ledger.provider_payable_account(provider.id), available
+        "refund", description, amount, ledger.provider_payable_account(provider.id), available,
+        order_id=order.id if order else None,
     )
     db.session.commit()
     return transaction
@@ -149,7 +151,8 @@ def card_order(
     status="succeeded",
     outcome=None,
 ):
-    """A direct-payment order paid by card, as the payment flow records it."""
+    """A direct-payment order paid by card and confirmed, as the app leaves it: the order, its
+    card payment, and the money set aside then paid to the provider (both dated paid_at)."""
     service = service or make_service(make_provider())
     order = Order(
         holder_id=budget.holder_id,
@@ -180,6 +183,15 @@ def card_order(
     )
     db.session.add(payment)
     db.session.commit()
+    available, reserved = accounts(budget)
+    for kind, source, destination in (
+        ("reserve", available, reserved),
+        ("settle", reserved, ledger.provider_payable_account(service.provider_id)),
+    ):
+        transaction = ledger.move(kind, f"Order {order.id}: {service.title}", amount, source,
+                                  destination, order_id=order.id)
+        db.session.commit()  # PostgreSQL checks the lines at commit, before they are back-dated
+        backdate(transaction, paid_at)
     return order, payment
 
 

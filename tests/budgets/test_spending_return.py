@@ -8,7 +8,9 @@ import io
 import re
 from datetime import date, datetime
 
-from marketplace.budgets import statements
+import sqlalchemy as sa
+
+from marketplace.budgets import spending_return as returns
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.models import LedgerTransaction
@@ -20,8 +22,6 @@ from tests.budgets.helpers import (
     card_refund,
     login,
     refund,
-    reserve,
-    settle,
 )
 from tests.factories import make_provider, make_service
 
@@ -31,13 +31,7 @@ def utc(*fields) -> datetime:
 
 
 def paid_by_card(budget, service, amount, when, receipt):
-    """What the card payment flow posts: money set aside, then paid to the provider."""
-    order, payment = card_order(
-        budget, service=service, amount=amount, receipt=receipt, paid_at=when
-    )
-    backdate(reserve(budget, amount, f"Order {order.id}: card payment"), when)
-    backdate(settle(budget, amount, service.provider, f"Order {order.id}: paid"), when)
-    return order, payment
+    return card_order(budget, service=service, amount=amount, receipt=receipt, paid_at=when)
 
 
 def setup_return(holder):
@@ -55,12 +49,14 @@ def setup_return(holder):
         make_provider(name="Eccles Gym"), title="Gym membership", category="sport-fitness"
     )
     paid_by_card(budget, arts, 1200, utc(2026, 4, 1, 12), "R-BEFORE")
-    _, arts_payment = paid_by_card(budget, arts, 1250, utc(2026, 4, 5, 10), "R-100")
+    arts_order, arts_payment = paid_by_card(budget, arts, 1250, utc(2026, 4, 5, 10), "R-100")
     paid_by_card(budget, arts, 800, utc(2026, 4, 20, 10), "R-101")
     paid_by_card(budget, gym, 2000, utc(2026, 5, 2, 9), "R-102")
+    # Part of an order back: the app refunds whole orders today, but the return counts
+    # whatever the ledger moved.
     card_refund(arts_payment, 250, utc(2026, 5, 3, 9))
     backdate(
-        refund(budget, 250, arts.provider, "Refund: photography walk cancelled"),
+        refund(budget, 250, arts.provider, "Refund: photography walk cancelled", order=arts_order),
         utc(2026, 5, 3, 9),
     )
     return budget
@@ -68,16 +64,15 @@ def setup_return(holder):
 
 def test_spending_return_totals_by_category_and_balances(app, holder):
     budget = setup_return(holder)
-    report = statements.spending_return(budget, date(2026, 4, 2), date(2026, 5, 31))
+    report = returns.spending_return(budget, date(2026, 4, 2), date(2026, 5, 31))
     assert report.totals_by_category == [
         ("sport-fitness", "Sport, fitness and outdoors", 2000),
         ("arts", "Arts and creative activities", 1250 + 800 - 250),
     ]
-    assert report.card_total_pence == 3800
     assert [(p.kind, p.receipt_number, p.card_last4, p.amount_pence) for p in report.payments] == [
-        ("Card payment", "R-100", "4242", 1250),
-        ("Card payment", "R-101", "4242", 800),
-        ("Card payment", "R-102", "4242", 2000),
+        ("Payment", "R-100", "4242", 1250),
+        ("Payment", "R-101", "4242", 800),
+        ("Payment", "R-102", "4242", 2000),
         ("Refund", "R-100", "4242", -250),
     ]
     assert report.money_in_pence == 3715  # 29 April; 1 April's came before these dates
@@ -92,7 +87,7 @@ def test_spending_return_totals_by_category_and_balances(app, holder):
 def test_balance_at_start_and_end_come_from_the_ledger(app, holder):
     budget = setup_return(holder)
     # Before 5 April: first instalment in, 12.00 spent on 31 March.
-    report = statements.spending_return(budget, date(2026, 4, 5), date(2026, 4, 30))
+    report = returns.spending_return(budget, date(2026, 4, 5), date(2026, 4, 30))
     assert report.balance_at_start_pence == 3715 - 1200
     assert report.money_in_pence == 3715  # the instalment of 29 April
     assert report.spent_pence == 1250 + 800
@@ -124,23 +119,24 @@ def test_spending_return_page_and_csv(client, holder):
         in response.headers["Content-Disposition"]
     )
     lines = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert lines[0] == statements.RETURN_CSV_HEADER
+    assert lines[0] == returns.RETURN_CSV_HEADER
     kinds = [line[0] for line in lines[1:]]
     assert kinds == [
         "Balance at start",
         "Money in",
-        "Card payment",
-        "Card payment",
-        "Card payment",
+        "Payment",
+        "Payment",
+        "Payment",
         "Refund",
         "Total for category",
         "Total for category",
-        "Total spent by card",
+        "Total spent (less refunds)",
         "Balance at end",
+        "Of which set aside for orders not yet confirmed",
     ]
     assert lines[1] == ["Balance at start", "2026-04-02", "", "", "", "", "", "25.15"]
     assert lines[3] == [
-        "Card payment",
+        "Payment",
         "2026-04-05",
         "Photography walks",
         "Salford Arts",
@@ -160,7 +156,7 @@ def test_spending_return_page_and_csv(client, holder):
         "",
         "18.00",
     ]
-    assert lines[9] == ["Total spent by card", "", "", "", "", "", "", "38.00"]
+    assert lines[9] == ["Total spent (less refunds)", "", "", "", "", "", "", "38.00"]
     assert lines[10] == ["Balance at end", "2026-05-31", "", "", "", "", "", "24.30"]
 
 
@@ -181,3 +177,23 @@ def test_managed_accounts_have_no_spending_return(client, holder):
     assert response.status_code == 404
     assert "Spending returns are only for direct payments" in response.get_data(as_text=True)
     assert client.get(f"/budget/{budget.id}/spending-return.csv").status_code == 404
+
+
+def test_a_corrected_payment_shows_as_a_correction_and_every_total_drops(client, clock, holder):
+    budget = allocate(holder)[0]
+    arts = make_service(make_provider(name="Salford Arts"), title="Photography walks",
+                        category="arts")
+    order, _ = card_order(budget, service=arts, amount=1250, receipt="R-200")
+    settled = db.session.scalar(sa.select(LedgerTransaction).where(
+        LedgerTransaction.order_id == order.id, LedgerTransaction.kind == "settle"))
+    clock.set(utc(2026, 4, 20, 12))
+    ledger.reverse_transaction(settled, "Correction: paid to the wrong provider")
+    db.session.commit()
+    login(client, holder)
+    # Paid on 10 April, corrected on the 20th ("today"): both in the budget's period so far.
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(
+        f"/budget/{budget.id}/spending-return").get_data(as_text=True)))
+    assert "Photography walks Salford Arts Arts and creative activities R-200 ending 4242 £12.50" in text
+    assert "Photography walks (correction) Salford Arts" in text and "-£12.50" in text
+    assert "Spent, less refunds £0.00" in text
+    assert "Arts and creative activities £0.00" in text and "All categories £0.00" in text

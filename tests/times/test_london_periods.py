@@ -44,6 +44,11 @@ def test_an_order_placed_at_half_past_midnight_on_1_april_is_in_april(
     login(client, holder)
     paid = client.post(f"/orders/{order.id}/pay", data=GOOD_CARD)
     assert paid.status_code == 302, paid.get_data(as_text=True)
+    # Spent on the spending return once the provider is paid: confirmed, still at 00:30.
+    for actor, action in ((service.provider.owner, "accept"), (service.provider.owner, "deliver"),
+                          (holder, "confirm")):
+        orders.act_on_order(actor, order.id, action)
+    db.session.commit()
 
     april, march = "start=2026-04-01&end=2026-04-30", "start=2026-03-01&end=2026-03-31"
     statement = text(client.get(f"/budget/{budget.id}/statement?{april}"))
@@ -59,14 +64,14 @@ def test_an_order_placed_at_half_past_midnight_on_1_april_is_in_april(
 
     spending = text(client.get(f"/budget/{budget.id}/spending-return?{april}"))
     assert "1 April 2026 Art group" in spending and "ending 4242" in spending
-    assert "No card payments in these dates" in text(
+    assert "Nothing was paid to providers in these dates" in text(
         client.get(f"/budget/{budget.id}/spending-return?{march}"))
     [payment] = [r for r in csv_rows(client.get(f"/budget/{budget.id}/spending-return.csv?{april}"))
-                 if r["Line"] == "Card payment"]
+                 if r["Line"] == "Payment"]
     assert (payment["Date"], payment["Service"], payment["Amount (GBP)"]) == (
         "2026-04-01", "Art group", "25.00")
     assert not [r for r in csv_rows(client.get(f"/budget/{budget.id}/spending-return.csv?{march}"))
-                if r["Line"] == "Card payment"]
+                if r["Line"] == "Payment"]
 
 
 def test_the_night_the_clocks_go_back_counts_every_line_once(client, clock, holder):
@@ -93,7 +98,7 @@ def test_the_night_the_clocks_go_back_counts_every_line_once(client, clock, hold
     def receipts(start: str, end: str) -> list[str]:
         rows = csv_rows(
             client.get(f"/budget/{budget.id}/spending-return.csv?start={start}&end={end}"))
-        return [row["Receipt number"] for row in rows if row["Line"] == "Card payment"]
+        return [row["Receipt number"] for row in rows if row["Line"] == "Payment"]
 
     for lines in (statement, receipts):
         days = [lines(day, day) for day in ("2026-10-24", "2026-10-25", "2026-10-26")]
@@ -102,8 +107,9 @@ def test_the_night_the_clocks_go_back_counts_every_line_once(client, clock, hold
         assert len(every) == len(set(every)) == 73
         assert sorted(every) == sorted(line for day in days for line in day)
 
-    # The statement shows both 01:00s, in the order they happened.
-    page = text(client.get(f"/budget/{budget.id}/statement?start=2026-10-25&end=2026-10-25"))
-    assert page.count("25 October 2026, 01:00") == 2
+    # The statement shows both 01:00s, in the order they happened (printable: all on one page,
+    # as each hour has the card order's two lines too).
+    page = text(client.get(f"/budget/{budget.id}/statement/print?start=2026-10-25&end=2026-10-25"))
+    assert page.count("25 October 2026, 01:00 Hour") == 2
     assert page.index("25 October 2026, 01:00 Hour 26") < page.index(
         "25 October 2026, 01:00 Hour 25")  # newest first

@@ -14,7 +14,9 @@ from marketplace.accounts.models import User
 from marketplace.budgets.models import Budget, FundingStream, SupportPlan
 from marketplace.demo.commands import DEMO_PASSWORD
 from marketplace.ledger import services as ledger
-from marketplace.orders.models import ORDER_STATES, Order
+from marketplace.money import format_pence
+from marketplace.orders.models import ORDER_STATES, Order, OrderEvent
+from marketplace.payments.models import CardPayment
 from marketplace.payouts.runs import HOLDING_STATES
 from marketplace.extensions import db
 from marketplace.providers import services as listing_services
@@ -296,6 +298,44 @@ def test_demo_logins_see_their_part_of_the_money(runner, client):
     log_in("demo-holder@example.org")
     assert client.get(f"/people/{other.id}/orders").status_code == 404  # not theirs
 
+
+
+def test_every_card_paid_demo_order_has_its_card_payment_and_is_on_the_spending_return(
+        runner, client):
+    _seed(runner)
+
+    paid_by_card = db.session.scalars(
+        sa.select(Order).join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(Order.route == "direct", OrderEvent.from_state == "awaiting_payment",
+               OrderEvent.to_state == "awaiting_provider").order_by(Order.id)).all()
+    assert len(paid_by_card) >= 4
+    for order in paid_by_card:
+        [payment] = db.session.scalars(
+            sa.select(CardPayment).where(CardPayment.order_id == order.id)).all()
+        assert (payment.status, payment.amount_pence, payment.card_last4) == (
+            "succeeded", order.total_pence, "4242"), order.id
+        assert payment.receipt_number == f"PW-CARD-{payment.id:06d}"
+        assert payment.succeeded_at is not None
+    waiting = db.session.scalars(
+        sa.select(Order).where(Order.route == "direct", Order.state == "awaiting_payment")).all()
+    assert waiting and not db.session.scalars(sa.select(CardPayment).where(
+        CardPayment.order_id.in_([order.id for order in waiting]))).all()
+
+    # The demo holder's spending return: the confirmed card-paid order, with its receipt.
+    holder = db.session.scalar(sa.select(User).where(User.email == "demo-holder@example.org"))
+    direct = db.session.scalar(sa.select(Budget).where(Budget.holder_id == holder.id,
+                                                       Budget.route == "direct"))
+    [confirmed] = [o for o in paid_by_card if o.budget_id == direct.id and o.state == "confirmed"]
+    receipt = db.session.scalar(sa.select(CardPayment.receipt_number)
+                                .where(CardPayment.order_id == confirmed.id))
+    client.post("/login", data={"email": holder.email, "password": DEMO_PASSWORD})
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(
+        f"/budget/{direct.id}/spending-return").get_data(as_text=True)))
+    spent = format_pence(confirmed.total_pence)
+    assert f"Spent, less refunds {spent}" in page
+    assert f"All categories {spent}" in page
+    assert f"{receipt} ending 4242 {spent}" in page
+    assert f"Total spent, less refunds {spent}" in page
 
 
 def test_no_provider_lists_two_services_with_one_title(runner):
