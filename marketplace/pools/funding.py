@@ -13,8 +13,8 @@ from marketplace.ledger import services as ledger
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order, OrderEvent
-from marketplace.pools import shares
-from marketplace.pools.models import Pool, PoolMember
+from marketplace.pools import cards, shares
+from marketplace.pools.models import LIVE_MEMBER_STATES, Pool, PoolMember
 from marketplace.pools.services import release_pledge
 from marketplace.times import utcnow
 
@@ -66,11 +66,15 @@ def close_due_pools(now: datetime | None = None) -> dict[str, int]:
 
 
 def expire_pool(pool: Pool, *, now: datetime | None = None) -> bool:
-    """Not funded: every pledge released, every member told. False if already done."""
+    """Not funded: every hold on a card let go, every pledge released, every member told.
+    False if it was already done."""
     was = pool.state
     if not _move_pool(pool, ("open", "short"), "expired", ended_at=now or utcnow()):
         return False
     for member in pool.members:
+        if member.state in LIVE_MEMBER_STATES:
+            cards.cancel_authorisation(member)
+            cards.refund_if_captured(member)
         release_pledge(member, "released",
                        f"Pool {pool.id} not funded: money back in the budget")
     why = ("it was not refilled in time" if was == "short"
@@ -89,72 +93,96 @@ def start_collecting_if_full(pool: Pool) -> str | None:
     return None
 
 
-def collect(pool: Pool, *, now: datetime | None = None) -> str:
-    """Secure every share, then fund. A managed pledge still waiting for its organisation's
-    approval makes the pool short until it is approved, refused or the time runs out."""
-    now = now or utcnow()
+def fix_shares(pool: Pool) -> None:
+    """Give each live member without a share one: what is left of the target, split over
+    them. At the first collection that is the whole target over everyone; a newcomer who
+    takes a failed member's place gets the share that member had."""
     live = pool.live_members
-    waiting = [member for member in live if member.state in ("pledged", "failed")]
-    if waiting:
-        hours = current_app.config.get("POOL_SHORT_HOURS", DEFAULT_SHORT_HOURS)
-        if _move_pool(pool, ("collecting",), "short", short_until=now + timedelta(hours=hours)):
-            for member in waiting:
-                if member.route == "managed":
-                    for staff in member.budget.managed_by.members:
-                        notify(staff.user, f"A group purchase, {pool.title}, is waiting only "
-                               f"for your approval of {member.holder.display_name}'s share. "
-                               f"Please approve or refuse it within {hours} hours.",
-                               email_subject="A group purchase is waiting for your approval")
-            _tell_members(pool, f"The group purchase {pool.title} is waiting for one or more "
-                          "shares to be approved. Your pledge stays as it is.",
-                          "A group purchase is waiting")
+    assigned = sum(member.share_pence for member in live if member.share_pence)
+    unassigned = [member for member in live if not member.share_pence]
+    left = pool.target_pence - assigned
+    if unassigned and left > 0:
+        for member, share in zip(unassigned, shares.split(left, len(unassigned))):
+            member.share_pence = share
+    db.session.flush()
+
+
+def _shares_cover_target(pool: Pool) -> bool:
+    live = pool.live_members
+    return (len(live) >= pool.min_members
+            and sum(member.share_pence or 0 for member in live) == pool.target_pence)
+
+
+def collect(pool: Pool, *, now: datetime | None = None) -> str:
+    """Secure every share: managed pledges must be approved, direct ones are authorised on
+    the saved card now. Then fund; or, if a share is missing, the pool is short."""
+    now = now or utcnow()
+    fix_shares(pool)
+    unreachable = False
+    for member in pool.live_members:
+        if member.route == "direct" and member.state == "pledged":
+            held = cards.authorise(member)
+            if held is None:
+                unreachable = True
+            else:
+                member.state = "secured" if held else "failed"
+    db.session.flush()
+    if unreachable:
+        return "collecting"  # the card service is down: the next run tries again
+    waiting = [member for member in pool.live_members if member.state != "secured"]
+    if waiting or not _shares_cover_target(pool):
+        _go_short(pool, waiting, now)
         return "short"
-    if len(live) < pool.min_members:
-        return "waiting"
     return fund(pool, now=now)
+
+
+def _go_short(pool: Pool, waiting: list[PoolMember], now: datetime) -> None:
+    hours = current_app.config.get("POOL_SHORT_HOURS", DEFAULT_SHORT_HOURS)
+    if not _move_pool(pool, ("collecting",), "short", short_until=now + timedelta(hours=hours)):
+        return
+    for member in waiting:
+        if member.route == "managed":
+            for staff in member.budget.managed_by.members:
+                notify(staff.user, f"A group purchase, {pool.title}, is waiting for your "
+                       f"approval of {member.holder.display_name}'s share. Please approve or "
+                       f"refuse it within {hours} hours.",
+                       email_subject="A group purchase is waiting for your approval")
+        else:
+            notify(member.holder, f"We could not take your share of {pool.title} "
+                   f"({format_pence(member.share_pence)}): {member.card_problem} Please pay "
+                   f"it on the pool's page within {hours} hours, or your place may go to "
+                   "someone else.", link=pool_link(pool),
+                   email_subject="Please pay your share of a group purchase")
+    _tell_members(pool, f"The group purchase {pool.title} is waiting for one or more shares. "
+                  f"Your pledge stays as it is; if they are not in within {hours} hours, "
+                  "everyone gets their money back.", "A group purchase is waiting")
 
 
 def refill(pool: Pool) -> str | None:
     """A short pool whose every share is now secured goes back to collecting and funds."""
     if pool.state == "short" and all(m.state == "secured" for m in pool.live_members) \
-            and len(pool.live_members) >= pool.min_members:
+            and _shares_cover_target(pool):
         if _move_pool(pool, ("short",), "collecting", short_until=None):
             return collect(pool)
     return None
 
 
 def fund(pool: Pool, *, now: datetime | None = None) -> str:
-    """Every share secured: one share order per member at its actual share (the target split
-    over the members there are, never more than they pledged), the rest of each pledge
-    released, the provider told once."""
+    """Every share secured: the cards are captured, then one share order per member at its
+    share, the rest of each pledge released, the provider told once."""
+    members = [member for member in pool.live_members if member.state == "secured"]
+    if len(members) != len(pool.live_members) or not _shares_cover_target(pool):
+        return pool.state
+    for member in members:
+        if member.route == "direct" and not cards.capture(member):
+            member.state = "failed"
+            db.session.flush()
+            _go_short(pool, [member], now or utcnow())
+            return "short"
     if not _move_pool(pool, ("collecting",), "funded", funded_at=now or utcnow()):
         return pool.state
-    members = [member for member in pool.members if member.state == "secured"]
-    for member, share in zip(members, shares.split(pool.target_pence, len(members))):
-        order = Order(
-            holder_id=member.holder_id, budget_id=member.budget_id,
-            service_id=pool.service_id, provider_id=pool.provider_id, route=member.route,
-            quantity=1, unit_price_pence=share, price_unit="pool_share", total_pence=share,
-            service_title=pool.title, note_to_provider=pool.what_it_buys,
-            state="awaiting_provider", placed_by_id=member.pledged_by_id,
-        )
-        db.session.add(order)
-        db.session.flush()
-        db.session.add(OrderEvent(order_id=order.id, from_state=None,
-                                  to_state="awaiting_provider",
-                                  note=f"Share of group purchase {pool.id}"))
-        excess = member.share_pence - share
-        if excess:
-            ledger.move("release", f"Pool {pool.id}: the share came to less than pledged",
-                        excess, ledger.budget_reserved_account(member.budget_id),
-                        ledger.budget_available_account(member.budget_id),
-                        idempotency_key=f"pool-member-{member.id}-excess")
-        db.session.execute(
-            sa.update(PoolMember).where(PoolMember.id == member.id,
-                                        PoolMember.state == "secured")
-            .values(state="paid", order_id=order.id, updated_at=utcnow()),
-            execution_options={"synchronize_session": False},
-        )
+    for member in members:
+        _share_order(pool, member)
     db.session.expire_all()
     owner = pool.provider.owner
     notify(owner, f"A group of {len(members)} has bought {pool.title} together for "
@@ -164,3 +192,32 @@ def fund(pool: Pool, *, now: datetime | None = None) -> str:
                   "your statement; the provider will now accept it.",
                   "Your group purchase is going ahead")
     return "funded"
+
+
+def _share_order(pool: Pool, member: PoolMember) -> Order:
+    share = member.share_pence
+    order = Order(
+        holder_id=member.holder_id, budget_id=member.budget_id,
+        service_id=pool.service_id, provider_id=pool.provider_id, route=member.route,
+        quantity=1, unit_price_pence=share, price_unit="pool_share", total_pence=share,
+        service_title=pool.title, note_to_provider=pool.what_it_buys,
+        state="awaiting_provider", placed_by_id=member.pledged_by_id,
+    )
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderEvent(order_id=order.id, from_state=None, to_state="awaiting_provider",
+                              note=f"Share of group purchase {pool.id}"))
+    if member.route == "direct":
+        cards.record_payment(member, order.id)
+    excess = member.pledged_pence - share
+    if excess:
+        ledger.move("release", f"Pool {pool.id}: the share came to less than pledged",
+                    excess, ledger.budget_reserved_account(member.budget_id),
+                    ledger.budget_available_account(member.budget_id),
+                    idempotency_key=f"pool-member-{member.id}-excess")
+    db.session.execute(
+        sa.update(PoolMember).where(PoolMember.id == member.id, PoolMember.state == "secured")
+        .values(state="paid", order_id=order.id, updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return order

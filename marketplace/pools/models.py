@@ -91,7 +91,9 @@ class PoolMember(db.Model):
     #: The only name other members see.
     display_name: so.Mapped[str] = so.mapped_column(sa.String(60))
     #: The most this member can pay: what their pledge reserves.
-    share_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    pledged_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    #: What they pay, fixed when the pool starts collecting: the target split over the members.
+    share_pence: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, nullable=True)
     #: "direct" or "managed", copied from the budget when pledged.
     route: so.Mapped[str] = so.mapped_column(sa.String(10))
     state: so.Mapped[str] = so.mapped_column(sa.String(20), default="pledged", index=True)
@@ -102,6 +104,14 @@ class PoolMember(db.Model):
     stripe_customer_id: so.Mapped[str | None] = so.mapped_column(sa.String(255), nullable=True)
     setup_intent_id: so.Mapped[str | None] = so.mapped_column(sa.String(255), nullable=True)
     payment_method_id: so.Mapped[str | None] = so.mapped_column(sa.String(255), nullable=True)
+    card_last4: so.Mapped[str] = so.mapped_column(sa.String(4), default="")
+    #: Each try at the card counts, so every Stripe key is new per try and the same on retry.
+    card_attempt: so.Mapped[int] = so.mapped_column(sa.Integer, default=0)
+    #: The authorisation (manual capture) made at collection.
+    payment_intent_id: so.Mapped[str | None] = so.mapped_column(sa.String(255), nullable=True)
+    captured_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    #: What went wrong with the card, in words shown to the member.
+    card_problem: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
@@ -111,7 +121,10 @@ class PoolMember(db.Model):
     budget: so.Mapped["Budget"] = so.relationship()  # noqa: F821
 
     __table_args__ = (
-        sa.CheckConstraint("share_pence > 0", name="share_positive"),
+        sa.CheckConstraint("pledged_pence > 0", name="pledge_positive"),
+        # Nobody pays more than they pledged.
+        sa.CheckConstraint("share_pence IS NULL OR (share_pence > 0 AND "
+                           "share_pence <= pledged_pence)", name="share_within_pledge"),
         sa.CheckConstraint("route IN ('direct', 'managed')", name="route_known"),
         sa.CheckConstraint(one_of("state", MEMBER_STATES), name="state_known"),
         sa.Index("uq_pool_members_one_live_membership", "pool_id", "holder_id", unique=True,

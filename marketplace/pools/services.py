@@ -132,13 +132,42 @@ def join_pool(actor: User, holder_id: int, pool_id: int, pledge: Pledge) -> Pool
     pool = db.session.get(Pool, pool_id)
     if pool is None:
         raise NotFound("We could not find that pool.")
-    if pool.state != "open":
+    if pool.state not in ("open", "short"):
         raise PoolRefusal("This pool is no longer taking pledges.")
     if any(member.holder_id == holder.id for member in pool.live_members):
         raise PoolRefusal("You are already in this pool.")
+    if pool.state == "short":
+        _free_a_failed_place(pool)
     member = _pledge(actor, holder, pool, pledge)
-    _close_if_ready(pool)
+    if pool.state == "short":
+        from marketplace.pools.funding import fix_shares  # see _close_if_ready
+
+        fix_shares(pool)
+        if member.route == "managed" and member.state == "secured":
+            _close_if_ready(pool)
+    else:
+        _close_if_ready(pool)
     return member
+
+
+def _free_a_failed_place(pool: Pool) -> None:
+    """A short pool takes someone new in the place of a member whose share did not come in
+    (they were asked first, and are told)."""
+    failed = [member for member in pool.live_members if member.state == "failed"]
+    if not failed:
+        if pool.places_left == 0:
+            raise PoolFull("This pool is now full.")
+        return
+    gone = failed[0]
+    from marketplace.pools.cards import cancel_authorisation
+
+    cancel_authorisation(gone)
+    if release_pledge(gone, "released", f"Pool {pool.id}: your place went to someone else, "
+                      "money back in the budget"):
+        _give_back_place(pool)
+        notify(gone.holder, f"Your share of {pool.title} did not come in, so your place went "
+               "to someone else. Every penny you pledged is back in your budget.",
+               email_subject="Your place in a group purchase went to someone else")
 
 
 def _close_if_ready(pool: Pool) -> None:
@@ -160,11 +189,6 @@ def _checked_pledge(holder: User, service: Service, pledge: Pledge) -> tuple[Bud
     if not 1 <= len(display_name) <= 60:
         raise DomainError("Enter the name other members will see, up to 60 characters",
                           field="display_name")
-    if budget.route == "direct":
-        # The card is saved and authorised only through the card step (docs/pools.md).
-        raise PoolRefusal("Pledging from a direct payment needs the card step, which is not "
-                          "ready yet. Use a managed account budget.", field="budget_id",
-                          code="card_pledges_not_ready")
     return budget, display_name
 
 
@@ -174,7 +198,7 @@ def _pledge(actor: User, holder: User, pool: Pool, pledge: Pledge) -> PoolMember
     share = shares.most_anyone_pays(pool.target_pence, pool.min_members)
     member = PoolMember(
         pool_id=pool.id, holder_id=holder.id, budget_id=budget.id,
-        display_name=display_name, share_pence=share, route=budget.route, state="pledged",
+        display_name=display_name, pledged_pence=share, route=budget.route, state="pledged",
         pledged_by_id=actor.id,
     )
     db.session.add(member)
@@ -199,7 +223,7 @@ def _pledge(actor: User, holder: User, pool: Pool, pledge: Pledge) -> PoolMember
 def _take_place(pool: Pool) -> None:
     """One conditional UPDATE: of many people pledging for the last place, one gets it."""
     taken = db.session.execute(
-        sa.update(Pool).where(Pool.id == pool.id, Pool.state == "open",
+        sa.update(Pool).where(Pool.id == pool.id, Pool.state.in_(("open", "short")),
                               Pool.member_count < Pool.max_members)
         .values(member_count=Pool.member_count + 1, updated_at=utcnow()),
         execution_options={"synchronize_session": False},
@@ -220,12 +244,14 @@ def _give_back_place(pool: Pool) -> None:
 
 def _ask_for_approval_or_approve(member: PoolMember, budget: Budget) -> None:
     organisation = budget.managed_by
-    if member.share_pence <= organisation.auto_approve_limit_pence:
+    if organisation is None:
+        return  # a direct payment: the card is saved next (pools/cards.py)
+    if member.pledged_pence <= organisation.auto_approve_limit_pence:
         member.state = "secured"
         return
     for staff in organisation.members:
         notify(staff.user, f"{member.holder.display_name} wants to put up to "
-               f"{format_pence(member.share_pence)} into a group purchase: "
+               f"{format_pence(member.pledged_pence)} into a group purchase: "
                f"{member.pool.title}. Please approve or refuse it.",
                email_subject="A group purchase is waiting for your approval")
 
@@ -250,7 +276,7 @@ def release_pledge(member: PoolMember, to_state: str, description: str,
     if not _set_member_state(member, ("pledged", "secured", "failed"), to_state):
         return False
     ledger.move(
-        "release", description, member.share_pence,
+        "release", description, member.pledged_pence,
         ledger.budget_reserved_account(member.budget_id),
         ledger.budget_available_account(member.budget_id),
         actor_id=actor.id if actor else None,

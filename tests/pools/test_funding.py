@@ -137,7 +137,7 @@ def test_an_unapproved_share_makes_the_pool_short_until_it_is_approved(app, cloc
     db.session.commit()
     pool = db.session.get(Pool, pool.id)
     assert pool.state == "short"
-    assert any("waiting only for your approval" in m for m in messages_for(staff))
+    assert any("is waiting for your approval of" in m for m in messages_for(staff))
     for member in pool.live_members:
         pools.approve_pledge(staff, member.id)
         db.session.commit()

@@ -30,7 +30,7 @@ def test_ten_pledges_for_the_last_place_give_exactly_one(app):
     db.session.commit()
     people = [holder_with_budget(f"Person {n}", organisation=org) for n in range(10)]
     ids = [(holder.id, budget.id) for holder, budget in people]
-    pool_id, share = started.pool.id, started.member.share_pence
+    pool_id, share = started.pool.id, started.member.pledged_pence
     db.session.remove()
 
     barrier = threading.Barrier(10, timeout=60)

@@ -39,7 +39,7 @@ def test_starting_reserves_the_most_the_starter_could_pay(started):
     result, _org, _service, sam_budget = started
     pool = result.pool
     assert pool.target_pence == 6_000 and pool.member_count == 1 and pool.state == "open"
-    assert result.member.share_pence == 2_000 and result.member.state == "secured"
+    assert result.member.pledged_pence == 2_000 and result.member.state == "secured"
     assert balances(sam_budget).committed_pence == 2_000
     assert balances(sam_budget).available_pence == 18_000
     assert pool.invite_token_hash == pools.invite_token_hash(result.invite_token)
@@ -52,7 +52,7 @@ def test_joining_reserves_a_share_and_takes_a_place(started):
     dani, dani_budget = holder_with_budget("Dani Jones", organisation=org)
     member = pools.join_pool(dani, dani.id, result.pool.id, Pledge(dani_budget.id, "Dani"))
     db.session.commit()
-    assert member.share_pence == 2_000
+    assert member.pledged_pence == 2_000
     assert balances(dani_budget).committed_pence == 2_000
     assert db.session.get(Pool, result.pool.id).member_count == 2
 
