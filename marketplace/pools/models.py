@@ -3,14 +3,14 @@ the database keeps the rules that protect money: a pool never holds more members
 places, a share is never zero or less, and a holder has one live membership per pool."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from marketplace.columns import one_of
 from marketplace.extensions import db
-from marketplace.times import utcnow
+from marketplace.times import london_date, utcnow
 
 POOL_STATES = ("open", "collecting", "short", "funded", "expired", "cancelled")
 MEMBER_STATES = ("pledged", "secured", "paid", "failed", "left", "released")
@@ -75,6 +75,11 @@ class Pool(db.Model):
     @property
     def live_members(self) -> list["PoolMember"]:
         return [member for member in self.members if member.state in LIVE_MEMBER_STATES]
+
+    @property
+    def closing_day(self) -> date:
+        """The last London day for pledges: the deadline is the midnight that ends it."""
+        return london_date(self.deadline_at - timedelta(seconds=1))
 
     @property
     def places_left(self) -> int:
