@@ -91,6 +91,11 @@ def save_card(actor: User, member_id: int, *, card: TestCard | None = None,
     member.card_last4 = ((method.get("card") or {}).get("last4") or "")[:4]
     member.card_problem = ""
     db.session.flush()
+    if member.pool.state == "open":
+        # Imported here: funding builds on this module.
+        from marketplace.pools.funding import start_collecting_if_full
+
+        start_collecting_if_full(member.pool)
     return member
 
 

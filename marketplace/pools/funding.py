@@ -86,8 +86,11 @@ def expire_pool(pool: Pool, *, now: datetime | None = None) -> bool:
 
 
 def start_collecting_if_full(pool: Pool) -> str | None:
-    """A full pool need not wait for its deadline."""
-    if pool.state == "open" and pool.member_count == pool.max_members:
+    """A full pool need not wait for its deadline, once every card in it is saved (a card
+    pledge is made a moment before its card is)."""
+    cards_saved = all(member.payment_method_id for member in pool.live_members
+                      if member.route == "direct")
+    if pool.state == "open" and pool.member_count == pool.max_members and cards_saved:
         if _move_pool(pool, ("open",), "collecting"):
             return collect(pool)
     return None

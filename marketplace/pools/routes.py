@@ -56,6 +56,8 @@ def _budget_choices(form, holder, service):
     form.budget_id.choices = [
         (option.budget.id, f"{option.label}: {format_pence(option.available_pence)} available")
         for option in options if option.problem is None]
+    if form.budget_id.data is None and len(form.budget_id.choices) == 1:
+        form.budget_id.data = form.budget_id.choices[0][0]
     return options
 
 

@@ -14,6 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.budgets.models import Budget, FundingStream, SupportPlan
 from marketplace.demo.commands import DEMO_PASSWORD
 from marketplace.ledger import services as ledger
+from marketplace.pools.models import PoolMember
 from marketplace.orders.models import ORDER_STATES, Order
 from marketplace.payouts.runs import HOLDING_STATES
 from marketplace.extensions import db
@@ -247,7 +248,11 @@ def test_demo_orders_cover_every_state_and_leave_the_ledger_consistent(runner):
         assert balances.allocated_pence == sum(
             i.amount_pence for i in budget.instalments if i.transaction_id is not None) > 0
         held = [o for o in orders if o.budget_id == budget.id and o.state in HOLDING_STATES]
-        assert balances.committed_pence == sum(order.total_pence for order in held)
+        pledged = db.session.scalars(sa.select(PoolMember.pledged_pence).where(
+            PoolMember.budget_id == budget.id,
+            PoolMember.state.in_(("pledged", "secured", "failed")))).all()
+        assert balances.committed_pence == sum(order.total_pence for order in held) + sum(
+            pledged)
         settled = [o for o in orders if o.budget_id == budget.id
                    and o.state in ("confirmed", "paid_out")]
         assert balances.spent_pence == sum(order.total_pence for order in settled)
