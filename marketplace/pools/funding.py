@@ -69,7 +69,8 @@ def expire_pool(pool: Pool, *, now: datetime | None = None) -> bool:
     """Not funded: every hold on a card let go, every pledge released, every member told.
     False if it was already done."""
     was = pool.state
-    if not _move_pool(pool, ("open", "short"), "expired", ended_at=now or utcnow()):
+    if not _move_pool(pool, ("open", "short"), "expired", ended_at=now or utcnow(),
+                      member_count=0):
         return False
     for member in pool.members:
         if member.state in LIVE_MEMBER_STATES:
