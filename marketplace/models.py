@@ -18,6 +18,7 @@ from marketplace.notifications.models import EmailMessage, Notification  # noqa:
 from marketplace.jobs.models import JobRun  # noqa: F401
 from marketplace.orders.models import Order, OrderEvent  # noqa: F401
 from marketplace.payments.models import CardPayment, CardRefund, WebhookEvent  # noqa: F401
+from marketplace.pools.models import Pool, PoolMember  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

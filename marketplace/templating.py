@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["specialism_label"] = lambda v: vocabulary.label(
         vocabulary.SPECIALISMS, v
     )
-    app.jinja_env.filters["unit_label"] = lambda v: vocabulary.label(vocabulary.PRICE_UNITS, v)
+    app.jinja_env.filters["unit_label"] = lambda v: vocabulary.label(
+        vocabulary.PRICE_UNITS + vocabulary.ORDER_ONLY_UNITS, v)
     app.jinja_env.filters["area_label"] = areas.area_label
     app.jinja_env.filters["rating"] = lambda centi: "" if centi is None else f"{centi / 100:.1f}"
     app.jinja_env.filters["paragraphs"] = paragraphs

@@ -46,6 +46,8 @@ PRICE_UNITS: list[tuple[str, str]] = [
     ("item", "per item"),
     ("month", "per month"),
 ]
+#: Units only an order can have, never a service: a member's share of a funded pool.
+ORDER_ONLY_UNITS: list[tuple[str, str]] = [("pool_share", "as a share of a group purchase")]
 
 LANGUAGES: list[tuple[str, str]] = [
     ("en", "English"),

@@ -12,6 +12,7 @@ JOB_MODULES = (
     "marketplace.ledger.jobs",
     "marketplace.jobs.housekeeping",
     "marketplace.search.jobs",
+    "marketplace.pools.jobs",
 )
 
 

@@ -215,6 +215,40 @@ def complete_test_authentication(payment_intent_id: str, success: bool, idempote
     return _translated(call, "complete test authentication")
 
 
+# ---------------------------------------------------------------- saved cards (pools)
+
+
+def create_setup_intent(customer_id: str, metadata: dict[str, str], idempotency_key: str):
+    """Save a card for charging later, off-session (a pool's pledge); nothing is charged."""
+    params = {"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"],
+              "metadata": metadata}
+    return _translated(lambda: _client().v1.setup_intents.create(
+        params=params, options=_post_options(idempotency_key)), "create setup intent")
+
+
+def confirm_setup_intent(setup_intent_id: str, payment_method_id: str, idempotency_key: str):
+    return _translated(lambda: _client().v1.setup_intents.confirm(
+        setup_intent_id, params={"payment_method": payment_method_id},
+        options=_post_options(idempotency_key)), "confirm setup intent")
+
+
+def authorise_off_session(amount_pence: int, customer_id: str, payment_method_id: str,
+                          metadata: dict[str, str], idempotency_key: str):
+    """Hold exactly amount_pence on a saved card without the person there (manual capture):
+    status "requires_capture" when held; a decline raises CardDeclined."""
+    params = {"amount": amount_pence, "currency": CURRENCY, "customer": customer_id,
+              "payment_method": payment_method_id, "payment_method_types": ["card"],
+              "capture_method": "manual", "confirm": True, "off_session": True,
+              "metadata": metadata}
+    return _translated(lambda: _client().v1.payment_intents.create(
+        params=params, options=_post_options(idempotency_key)), "authorise saved card")
+
+
+def capture_payment_intent(payment_intent_id: str, idempotency_key: str):
+    return _translated(lambda: _client().v1.payment_intents.capture(
+        payment_intent_id, options=_post_options(idempotency_key)), "capture payment intent")
+
+
 # ---------------------------------------------------------------- payment methods
 
 

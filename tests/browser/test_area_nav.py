@@ -60,7 +60,7 @@ def test_managed_account_staff_have_the_same_sub_navigation_on_their_payout_page
                          ("/managed/reconciliation", "Reconciliation")):
         page.goto(url)
         links = _nav(page)
-        assert list(links) == ["Approvals and disputes", "Accounts we hold", "Pay providers",
-                               "Reconciliation", "Settings"]
+        assert list(links) == ["Approvals and disputes", "Group purchases", "Accounts we hold",
+                               "Pay providers", "Reconciliation", "Settings"]
         assert all(ratio >= 4.5 for ratio in links.values()), (url, links)
         assert page.locator("nav.area-nav a[aria-current=page]").inner_text() == current

@@ -42,7 +42,8 @@ def failed_job(app, monkeypatch):
     assert {o.job: o.status for o in outcomes} == {"pay-instalments": "failed",
                                                     "auto-confirm-orders": "succeeded",
                                                     "prune-job-runs": "succeeded",
-                                                    "check-ledger": "succeeded"}
+                                                    "check-ledger": "succeeded",
+                                                    "pool-deadlines": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):

@@ -17,6 +17,7 @@ from marketplace.ledger import services as ledger
 from marketplace.money import format_pence
 from marketplace.orders.models import ORDER_STATES, Order, OrderEvent
 from marketplace.payments.models import CardPayment
+from marketplace.pools.models import PoolMember
 from marketplace.payouts.runs import HOLDING_STATES
 from marketplace.extensions import db
 from marketplace.providers import services as listing_services
@@ -249,7 +250,11 @@ def test_demo_orders_cover_every_state_and_leave_the_ledger_consistent(runner):
         assert balances.allocated_pence == sum(
             i.amount_pence for i in budget.instalments if i.transaction_id is not None) > 0
         held = [o for o in orders if o.budget_id == budget.id and o.state in HOLDING_STATES]
-        assert balances.committed_pence == sum(order.total_pence for order in held)
+        pledged = db.session.scalars(sa.select(PoolMember.pledged_pence).where(
+            PoolMember.budget_id == budget.id,
+            PoolMember.state.in_(("pledged", "secured", "failed")))).all()
+        assert balances.committed_pence == sum(order.total_pence for order in held) + sum(
+            pledged)
         settled = [o for o in orders if o.budget_id == budget.id
                    and o.state in ("confirmed", "paid_out")]
         assert balances.spent_pence == sum(order.total_pence for order in settled)

@@ -1,0 +1,1 @@
+"""Pools: budget holders buying one thing together, all or nothing (docs/pools.md)."""

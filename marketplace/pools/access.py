@@ -1,0 +1,90 @@
+"""Who may see a pool (docs/pools.md, "Who sees what"). Anyone else gets 404, so nobody can
+probe which pools exist. Members see each other only by display name."""
+from __future__ import annotations
+
+import hmac
+
+import sqlalchemy as sa
+from flask import session
+
+from marketplace.accounts import consent
+from marketplace.accounts.models import User
+from marketplace.budgets.models import OrganisationMember
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.pools.models import LIVE_MEMBER_STATES, Pool, PoolMember
+from marketplace.pools.services import invite_token_hash
+
+TAKING_PLEDGES = ("open", "short")
+
+
+def _session_key(pool: Pool) -> str:
+    return f"pool-invite-{pool.id}"
+
+
+def accept_invite(pool: Pool, token: str | None) -> bool:
+    """A right invite token lets this browser see the pool from now on."""
+    if token and hmac.compare_digest(invite_token_hash(token), pool.invite_token_hash):
+        session[_session_key(pool)] = True
+        return True
+    return False
+
+
+def was_invited(pool: Pool) -> bool:
+    return bool(session.get(_session_key(pool)))
+
+
+def members_acted_for(user: User, pool: Pool) -> list[PoolMember]:
+    """The live memberships this person holds, or may act on for someone (the 'buy' scope)."""
+    return [member for member in pool.live_members
+            if consent.may_act_for(user, member.holder_id, "buy")]
+
+
+def _staff_of_a_member(user: User, pool: Pool) -> bool:
+    organisations = {member.budget.managed_by_id for member in pool.live_members
+                     if member.route == "managed"}
+    return bool(organisations) and db.session.scalar(
+        sa.select(OrganisationMember.id).where(
+            OrganisationMember.user_id == user.id,
+            OrganisationMember.organisation_id.in_(organisations))) is not None
+
+
+def may_see(user: User, pool: Pool) -> bool:
+    if not user.is_authenticated:
+        return False
+    if members_acted_for(user, pool) or pool.started_by_id == user.id:
+        return True
+    if any(consent.may_act_for(user, member.holder_id, "view") for member in pool.live_members):
+        return True
+    if pool.state in TAKING_PLEDGES and user.role in ("holder", "supporter") and (
+            was_invited(pool) or pool.open_to != "invite"):
+        return True
+    return _staff_of_a_member(user, pool)
+
+
+def pool_for(user: User, pool_id: int) -> Pool:
+    pool = db.session.get(Pool, pool_id)
+    if pool is None or not may_see(user, pool):
+        raise NotFound("We could not find that pool.")
+    return pool
+
+
+def open_pools_for(user: User, *, service_id: int | None = None) -> list[Pool]:
+    """Pools taking pledges that this person may join without an invite."""
+    if not user.is_authenticated or user.role not in ("holder", "supporter"):
+        return []
+    query = sa.select(Pool).where(Pool.state.in_(TAKING_PLEDGES), Pool.open_to != "invite")
+    if service_id is not None:
+        query = query.where(Pool.service_id == service_id)
+    return list(db.session.scalars(query.order_by(Pool.deadline_at, Pool.id)))
+
+
+def my_pools(user: User) -> list[Pool]:
+    holder_ids = [holder.id for holder in consent.holders_for(user, "view")]
+    if not holder_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Pool).join(PoolMember, PoolMember.pool_id == Pool.id)
+        .where(PoolMember.holder_id.in_(holder_ids),
+               PoolMember.state.in_(LIVE_MEMBER_STATES + ("left", "released")))
+        .distinct().order_by(Pool.id.desc())))

@@ -1,0 +1,304 @@
+"""Pool pages: start a pool from a poolable service, see one (members, invitees and, for open
+pools, anyone with a budget), pledge, leave, save a card or pay a missing share, "My pools",
+and the managed-account staff's approvals. Routes parse, call one domain function, commit
+once and respond; everything a person may not see is 404 (pools.access)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from marketplace.accounts import consent
+from marketplace.accounts.permissions import role_required
+from marketplace.budgets.models import Budget, OrganisationMember
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.ids import parse_id
+from marketplace.ledger.services import InsufficientFunds
+from marketplace.money import format_pence
+from marketplace.orders.checkout import budget_options
+from marketplace.payments import stripe_gateway as gateway
+from marketplace.payments.card_forms import StripeElementsForm, TestCardForm
+from marketplace.pools import access, cards, services
+from marketplace.pools.forms import ConfirmForm, JoinPoolForm, RefusePledgeForm, StartPoolForm
+from marketplace.pools.models import Pool, PoolMember
+from marketplace.pools.shares import most_anyone_pays
+from marketplace.providers.models import Service
+from marketplace.times import london_today
+
+blueprint = Blueprint("pools", __name__)
+buyers_only = role_required("holder", "supporter")
+staff_only = role_required("account_manager")
+
+
+def pools_on_service(service: Service) -> dict:
+    """For the service page: the pools anyone may join, and whether this person may start one."""
+    user = current_user
+    may_start = (service.poolable and service.price_pence > 0 and service.is_active
+                 and user.is_authenticated and user.role in ("holder", "supporter"))
+    return {"open": access.open_pools_for(user, service_id=service.id) if service.poolable
+            else [], "may_start": may_start}
+
+
+blueprint.add_app_template_global(pools_on_service, "pools_on_service")
+
+
+def _holder(holder_id_text):
+    if holder_id_text in (None, ""):
+        return consent.holder_for(current_user, current_user.id, "buy")
+    return consent.holder_for(current_user, parse_id(holder_id_text) or 0, "buy")
+
+
+def _budget_choices(form, holder, service):
+    options = budget_options(holder, service)
+    form.budget_id.choices = [
+        (option.budget.id, f"{option.label}: {format_pence(option.available_pence)} available")
+        for option in options if option.problem is None]
+    if form.budget_id.data is None and len(form.budget_id.choices) == 1:
+        form.budget_id.data = form.budget_id.choices[0][0]
+    return options
+
+
+def _show_field_error(form, error: DomainError) -> bool:
+    field = getattr(form, error.field or "", None)
+    if field is None:
+        return False
+    field.errors = list(field.errors) + [error.message]
+    return True
+
+
+# ---------------------------------------------------------------- starting
+
+
+@blueprint.route("/services/<int:service_id>/pools/new", methods=["GET", "POST"])
+@login_required
+@buyers_only
+def start(service_id: int):
+    service = db.session.get(Service, service_id)
+    if service is None or not service.is_active or not service.poolable:
+        abort(404)
+    holder = _holder(request.values.get("holder_id"))
+    form = StartPoolForm()
+    options = _budget_choices(form, holder, service)
+    if request.method == "GET":
+        form.title.data = service.title
+        form.sessions.process_data(1)
+        form.min_members.process_data(2)
+        form.max_members.process_data(service.capacity or 6)
+        form.deadline_on.data = london_today() + timedelta(days=14)
+        form.display_name.data = holder.display_name.split()[0]
+    status = 200
+    if form.validate_on_submit():
+        pool_request = services.PoolRequest(
+            service_id=service.id, sessions=form.sessions.number,
+            min_members=form.min_members.number, max_members=form.max_members.number,
+            deadline_on=form.deadline_on.data, open_to=form.open_to.data,
+            title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
+        pledge = services.Pledge(form.budget_id.data, form.display_name.data)
+        try:
+            started = services.start_pool(current_user, holder.id, pool_request, pledge)
+        except (DomainError, InsufficientFunds) as refused:
+            db.session.rollback()
+            if not _show_field_error(form, refused):
+                form.form_errors.append(refused.message)
+            status = 400
+        else:
+            db.session.commit()
+            flash("Your pool is started and your share is set aside. Send the invite link "
+                  "to people you want to join.", "success")
+            return redirect(url_for(".pool_page", pool_id=started.pool.id,
+                                    invite=started.invite_token))
+    elif request.method == "POST":
+        status = 400
+    return render_template("pools/start.html", form=form, service=service, holder=holder,
+                           options=options), status
+
+
+# ---------------------------------------------------------------- one pool
+
+
+def _page(pool: Pool, status: int = 200, **context):
+    mine = access.members_acted_for(current_user, pool)
+    join_form = context.pop("join_form", None)
+    holder = None
+    if not mine and pool.state in access.TAKING_PLEDGES and current_user.role in (
+            "holder", "supporter"):
+        holders = consent.holders_for(current_user, "buy")
+        holder = holders[0] if holders else None
+        if holder is not None and join_form is None:
+            join_form = JoinPoolForm(formdata=None)
+            join_form.display_name.data = holder.display_name.split()[0]
+        if holder is not None:
+            _budget_choices(join_form, holder, pool.service)
+    return render_template(
+        "pools/pool.html", pool=pool, mine=mine, join_form=join_form, join_holder=holder,
+        most_anyone_pays=most_anyone_pays(pool.target_pence, pool.min_members),
+        pledged_pence=sum(m.pledged_pence for m in pool.live_members),
+        invite_token=request.args.get("invite") if pool.started_by_id == current_user.id
+        else None, **context), status
+
+
+@blueprint.route("/pools/<int:pool_id>")
+@login_required
+def pool_page(pool_id: int):
+    pool = db.session.get(Pool, pool_id)
+    if pool is not None:
+        access.accept_invite(pool, request.args.get("invite"))
+    return _page(access.pool_for(current_user, pool_id))
+
+
+@blueprint.route("/pools/<int:pool_id>/join", methods=["POST"])
+@login_required
+@buyers_only
+def join(pool_id: int):
+    pool = access.pool_for(current_user, pool_id)
+    holder = _holder(request.form.get("holder_id"))
+    form = JoinPoolForm()
+    _budget_choices(form, holder, pool.service)
+    if not form.validate_on_submit():
+        return _page(pool, 400, join_form=form)
+    try:
+        services.join_pool(current_user, holder.id, pool.id,
+                           services.Pledge(form.budget_id.data, form.display_name.data))
+    except (DomainError, InsufficientFunds) as refused:
+        db.session.rollback()
+        if not _show_field_error(form, refused):
+            form.form_errors.append(refused.message)
+        return _page(access.pool_for(current_user, pool_id), refused.status if isinstance(
+            refused, DomainError) else 400, join_form=form)
+    db.session.commit()
+    flash("Your share is set aside. Nothing is paid unless the whole group goes ahead.",
+          "success")
+    return redirect(url_for(".pool_page", pool_id=pool.id))
+
+
+def _my_member(pool: Pool, member_id_text) -> PoolMember:
+    member_id = parse_id(member_id_text) or 0
+    for member in access.members_acted_for(current_user, pool):
+        if member.id == member_id:
+            return member
+    abort(404)
+
+
+@blueprint.route("/pools/<int:pool_id>/leave", methods=["POST"])
+@login_required
+@buyers_only
+def leave(pool_id: int):
+    pool = access.pool_for(current_user, pool_id)
+    member = _my_member(pool, request.form.get("member_id"))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.confirmed.data != "yes":
+        return render_template("pools/confirm_leave.html", pool=pool, member=member)
+    try:
+        services.leave_pool(current_user, member.id)
+    except DomainError as refused:
+        db.session.rollback()
+        return _page(pool, refused.status, problem=refused.message)
+    db.session.commit()
+    flash("You have left the pool. Every penny of your pledge is back in your budget.",
+          "success")
+    return redirect(url_for(".pool_page", pool_id=pool.id))
+
+
+@blueprint.route("/pools/<int:pool_id>/card", methods=["GET", "POST"])
+@login_required
+@buyers_only
+def card(pool_id: int):
+    pool = access.pool_for(current_user, pool_id)
+    member = _my_member(pool, request.values.get("member_id"))
+    if member.route != "direct":
+        abort(404)
+    local = gateway.uses_local_test_server()
+    form = TestCardForm() if local else StripeElementsForm()
+    paying_now = pool.state == "short"
+    form.submit.label.text = "Pay my share now" if paying_now else "Save my card"
+    status = 200
+    if form.validate_on_submit():
+        details = {"card": form.card_details()} if local else {
+            "payment_method_id": form.payment_method_id.data}
+        try:
+            if paying_now:
+                cards.pay_share_now(current_user, member.id, **details)
+            else:
+                cards.save_card(current_user, member.id, **details)
+        except DomainError as refused:
+            db.session.rollback()
+            field = form.card_number if local else form.payment_method_id
+            field.errors = list(field.errors) + [refused.message]
+            status = 402
+        else:
+            db.session.commit()
+            flash("Your share is paid." if paying_now else
+                  "Your card is saved. Nothing is taken unless the whole group goes ahead.",
+                  "success")
+            return redirect(url_for(".pool_page", pool_id=pool.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("pools/card.html", pool=pool, member=member, form=form,
+                           local=local, paying_now=paying_now,
+                           publishable_key=gateway.publishable_key()), status
+
+
+# ---------------------------------------------------------------- lists
+
+
+@blueprint.route("/pools")
+@login_required
+def my_pools():
+    return render_template("pools/my_pools.html", mine=access.my_pools(current_user),
+                           open_pools=access.open_pools_for(current_user))
+
+
+# ---------------------------------------------------------------- managed-account staff
+
+
+def _pledges_waiting(user) -> list[PoolMember]:
+    organisations = sa.select(OrganisationMember.organisation_id).where(
+        OrganisationMember.user_id == user.id)
+    return list(db.session.scalars(
+        sa.select(PoolMember).join(Budget, Budget.id == PoolMember.budget_id)
+        .join(Pool, Pool.id == PoolMember.pool_id)
+        .where(Budget.managed_by_id.in_(organisations), PoolMember.route == "managed",
+               PoolMember.state.in_(("pledged", "failed")),
+               Pool.state.in_(("open", "collecting", "short")))
+        .order_by(PoolMember.id)))
+
+
+@blueprint.route("/managed/pool-pledges")
+@login_required
+@staff_only
+def approvals():
+    return render_template("pools/approvals.html", waiting=_pledges_waiting(current_user),
+                           refuse_form=RefusePledgeForm(formdata=None))
+
+
+@blueprint.route("/managed/pool-pledges/<int:member_id>/<action>", methods=["POST"])
+@login_required
+@staff_only
+def decide(member_id: int, action: str):
+    if action not in ("approve", "refuse"):
+        abort(404)
+    form = RefusePledgeForm()
+    try:
+        if action == "approve":
+            if not ConfirmForm().validate_on_submit():
+                abort(400)
+            services.approve_pledge(current_user, member_id)
+        else:
+            if not form.validate_on_submit():
+                return render_template("pools/approvals.html",
+                                       waiting=_pledges_waiting(current_user),
+                                       refuse_form=form, failed_id=member_id), 400
+            services.refuse_pledge(current_user, member_id, form.reason.data)
+    except DomainError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for(".approvals"))
+    db.session.commit()
+    flash("The pledge is approved." if action == "approve" else
+          "The pledge is not approved; the money is back in the person's budget.", "success")
+    return redirect(url_for(".approvals"))

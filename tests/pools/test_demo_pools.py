@@ -1,0 +1,25 @@
+"""The demo has pools in each state a person meets: open to join, funded into share orders,
+short of an approval, and expired with every penny back; the ledger stays sound."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from marketplace.extensions import db
+from marketplace.orders.models import Order
+from marketplace.pools.models import Pool
+from tests.pools.helpers import assert_ledger_sound
+
+
+def test_seeding_makes_pools_in_every_state_a_person_meets(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    states = dict(db.session.execute(
+        sa.select(Pool.state, sa.func.count()).group_by(Pool.state)).all())
+    assert states == {"open": 1, "funded": 1, "short": 1, "expired": 1}
+    funded = db.session.scalar(sa.select(Pool).where(Pool.state == "funded"))
+    shares = db.session.scalars(sa.select(Order).where(
+        Order.price_unit == "pool_share", Order.provider_id == funded.provider_id)).all()
+    assert sum(order.total_pence for order in shares) == funded.target_pence
+    expired = db.session.scalar(sa.select(Pool).where(Pool.state == "expired"))
+    assert {member.state for member in expired.members} == {"released"}
+    assert_ledger_sound()
