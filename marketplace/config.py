@@ -108,6 +108,10 @@ class Config:
     SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
 
+    #: Hours a pool waits for a missing share (a failed card, an approval) before everyone's
+    #: money goes back; well under the 7 days a card authorisation lasts (docs/pools.md).
+    POOL_SHORT_HOURS = int(os.environ.get("POOL_SHORT_HOURS", "72"))
+
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others
     #: within a few seconds; a quiet pass is a handful of cheap reads.

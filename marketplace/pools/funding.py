@@ -18,7 +18,6 @@ from marketplace.pools.models import LIVE_MEMBER_STATES, Pool, PoolMember
 from marketplace.pools.services import release_pledge
 from marketplace.times import utcnow
 
-DEFAULT_SHORT_HOURS = 72
 
 
 def _move_pool(pool: Pool, from_states: tuple[str, ...], to_state: str, **values) -> bool:
@@ -141,7 +140,7 @@ def collect(pool: Pool, *, now: datetime | None = None) -> str:
 
 
 def _go_short(pool: Pool, waiting: list[PoolMember], now: datetime) -> None:
-    hours = current_app.config.get("POOL_SHORT_HOURS", DEFAULT_SHORT_HOURS)
+    hours = current_app.config["POOL_SHORT_HOURS"]
     if not _move_pool(pool, ("collecting",), "short", short_until=now + timedelta(hours=hours)):
         return
     for member in waiting:
