@@ -19,7 +19,6 @@ from marketplace.pools.services import release_pledge
 from marketplace.times import utcnow
 
 
-
 def _move_pool(pool: Pool, from_states: tuple[str, ...], to_state: str, **values) -> bool:
     changed = db.session.execute(
         sa.update(Pool).where(Pool.id == pool.id, Pool.state.in_(from_states))
