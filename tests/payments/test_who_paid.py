@@ -4,12 +4,16 @@ when a person paid. A supporter paying is told whose order and budget it is."""
 import html
 import re
 
+import pytest
+
 from marketplace.api import auth as api_auth
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.payments.models import CardPayment
 from tests.factories import make_user
 from tests.payments.conftest import grant, pay
+from tests.payments.test_webhooks import (deliver, event_for, lost_confirm_answer,  # noqa: F401
+                                          the_payment)
 
 
 def _words(response) -> str:
@@ -80,3 +84,18 @@ def test_a_payment_from_before_payers_were_recorded_says_only_paid_by_card(clien
     assert "automatically by Pathways" not in words
     assert _api_events(client, market.holder, market.order)[-1]["done_by"] == (
         "by card; who paid was not recorded")
+
+
+@pytest.mark.usefixtures("lost_confirm_answer")
+def test_the_payer_is_named_when_stripe_tells_us_by_webhook(client, auth, market, stripe_app):
+    jo = make_user("supporter", name="Jo Broker")
+    grant(market.holder, jo, ["view", "buy"])
+    auth.login(jo.email)
+    assert pay(client, market.order.id).status_code == 503  # our answer from Stripe was lost
+    payment = the_payment(market.order)
+    assert payment.paid_by_id == jo.id
+    event = event_for(stripe_app.server, "payment_intent.succeeded",
+                      payment.stripe_payment_intent_id)
+    assert deliver(client, event).get_json()["outcome"] == "processed"
+    assert "Paid by card by Jo Broker, on your behalf on" in _history_as(
+        client, auth, market.holder, market.order)
