@@ -165,6 +165,11 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
           (holder, "dispute")],
           note="Two sessions, please.")  # disputed, after approval over the limit
     order(holder, direct, picks.ours(), 1, [(holder, "cancel")])  # cancelled
+    order(holder, managed, picks.dear(), picks.over_limit_quantity(),
+          [("manager", "reject")])  # cancelled: not approved
+    order(holder, managed, picks.cheap(), 1, [("provider", owner, "accept"),
+          ("provider", owner, "deliver"), (holder, "dispute"),
+          ("manager", "resolve_release")])  # cancelled: money returned after a dispute
     other = picks.other()
     order(extra[0], priya, other, 1, [("provider", other.provider.owner, "decline")])  # declined
     other = picks.other()

@@ -15,6 +15,7 @@ from marketplace.budgets.models import Budget, FundingStream, SupportPlan
 from marketplace.demo.commands import DEMO_PASSWORD
 from marketplace.ledger import services as ledger
 from marketplace.orders.models import ORDER_STATES, Order
+from marketplace.orders.queries import SHOWN_STATES, shown_state
 from marketplace.payouts.runs import HOLDING_STATES
 from marketplace.extensions import db
 from marketplace.providers import services as listing_services
@@ -231,6 +232,8 @@ def test_demo_orders_cover_every_state_and_leave_the_ledger_consistent(runner):
 
     orders = db.session.scalars(sa.select(Order).order_by(Order.id)).all()
     assert {order.state for order in orders} == set(ORDER_STATES)
+    # ...and every way an order ends, each shown in its own words.
+    assert {shown_state(order) for order in orders} == set(SHOWN_STATES)
     holder = db.session.scalar(sa.select(User).where(User.email == "demo-holder@example.org"))
     mine = [order for order in orders if order.holder_id == holder.id]
     assert len(mine) >= 6 and {"direct", "managed"} == {order.route for order in mine}
