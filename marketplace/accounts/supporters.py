@@ -60,7 +60,20 @@ def done_by_text(actor: User | None, on_behalf_of: User | None) -> str:
     return f"by {actor.display_name} on behalf of {on_behalf_of.display_name}"
 
 
-def scope_labels(scopes: list[str]) -> list[str]:
+#: The scopes as the supporter reads them: about the person, not in their voice ("See my ...").
+SCOPES_FOR_SUPPORTER: dict[str, str] = {
+    "view": "See {name}'s budget, statement, plan and orders",
+    "plan": "Change {name}'s support plan",
+    "buy": "Order and pay for support from {name}'s budget",
+}
+
+
+def scope_labels(scopes: list[str], holder: User | None = None) -> list[str]:
+    """What the scopes allow, in the holder's words ("See my budget ..."); with `holder`, as
+    their supporter reads it ("See Dani's budget ...")."""
+    if holder is not None:
+        return [SCOPES_FOR_SUPPORTER[value].format(name=holder.display_name)
+                for value in SCOPE_VALUES if value in scopes]
     labels = dict(SUPPORTER_SCOPES)
     return [labels[value] for value in SCOPE_VALUES if value in scopes]
 
@@ -128,7 +141,7 @@ def _invitation_body(holder: User, grant: SupporterGrant, token: str) -> str:
     relationship = (
         f' They describe you as "{grant.relationship_text}".' if grant.relationship_text else ""
     )
-    allowed = "\n".join(f"- {text}" for text in scope_labels(grant.scopes))
+    allowed = "\n".join(f"- {text}" for text in scope_labels(grant.scopes, holder))
     return (
         f"Hello,\n\n{holder.display_name} has asked you to help them with their personal budget "
         f"on Pathways.{relationship}\n\nThey would like you to be able to:\n{allowed}\n\n"

@@ -188,7 +188,8 @@ SEARCH_PARAMETER_NAMES = ["q", "category", "area", "mode", "language", "max_pric
                           "weekends", "poolable", "sort", "page"]
 PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key", "body",
                            "holder_id", "service_id", "quantity", "starts_on", "ends_on",
-                           "note_to_provider", "outcome_id", "expected_total_pence", "note"]
+                           "note_to_provider", "outcome_id", "outcome_shared", "expected_total_pence",
+                           "note"]
 
 
 class ErrorDetail(Shape):

@@ -22,7 +22,6 @@ from flask import g, request, url_for
 from werkzeug.routing import BuildError
 
 from marketplace import vocabulary
-from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
 from marketplace.api import blueprint
@@ -38,9 +37,11 @@ from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
+from marketplace.orders.outcome_privacy import may_see_outcome, outcome_for
 from marketplace.orders.placing import Confirmed, place_order_once
 from marketplace.orders.services import OrderRequest
-from marketplace.orders.states import PERSON_ACTIONS, STATE_LABELS, IllegalTransition
+from marketplace.orders.queries import arrived_as, is_card_payment, shown_state, state_label
+from marketplace.orders.states import PERSON_ACTIONS, IllegalTransition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -76,6 +77,7 @@ def _order_request(user: User) -> tuple[int, OrderRequest, int | None]:
         budget_id=body.budget_id, service_id=body.service_id, quantity=body.quantity,
         starts_on=body.starts_on, ends_on=body.ends_on,
         note_to_provider=body.note_to_provider or "", outcome_id=body.outcome_id,
+        outcome_shared=body.outcome_shared,
     )
     return holder_id, order_request, body.expected_total_pence
 
@@ -87,8 +89,10 @@ def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.id, "display_name": user.display_name} if user else None
 
 
-def _state(value: str | None) -> dict[str, str] | None:
-    return {"value": value, "label": STATE_LABELS[value]} if value else None
+def _state(value: str | None, shown: str | None = None) -> dict[str, str] | None:
+    """{"value": the stored state, "label": its words}; `shown` says which way of being
+    cancelled it was (orders.queries.shown_state), so the label says it."""
+    return {"value": value, "label": state_label(shown or value)} if value else None
 
 
 def _page_url(order: Order) -> str:
@@ -106,6 +110,16 @@ def _acting_for(event, people: dict[int, User]) -> User | None:
     return people.get(event.on_behalf_of_id)
 
 
+#: A card payment's event from before Pathways recorded who paid (migration 0008).
+PAYER_NOT_RECORDED = "by card; who paid was not recorded"
+
+
+def _done_by(event, people: dict[int, User]) -> str:
+    if event.actor is None and is_card_payment(event):
+        return PAYER_NOT_RECORDED
+    return done_by_text(event.actor, _acting_for(event, people))
+
+
 def order_body(order: Order, viewer: User) -> dict[str, Any]:
     return OrderShape(**_order_fields(order, viewer)).as_json()
 
@@ -113,13 +127,13 @@ def order_body(order: Order, viewer: User) -> dict[str, Any]:
 def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
     people = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(
         {event.on_behalf_of_id for event in order.events if event.on_behalf_of_id})))}
-    # The outcome comes from the holder's support plan: only they and their supporters see it.
-    sees_plan = consent.may_act_for(viewer, order.holder_id, "view")
+    # The outcome comes from the holder's support plan (special-category data).
+    outcome = outcome_for(viewer, order)
     return {
         "id": order.id,
         "url": _page_url(order),
         "api_url": url_for("api.order", order_id=order.id, _external=True),
-        "state": _state(order.state),
+        "state": _state(order.state, shown_state(order)),
         "route": choice(ROUTES, order.route),
         "holder": _person(order.holder),
         "placed_by": _person(order.placed_by),
@@ -136,8 +150,8 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
         "starts_on": _iso(order.starts_on),
         "ends_on": _iso(order.ends_on),
         "note_to_provider": order.note_to_provider or "",
-        "outcome": ({"id": order.outcome.id, "text": order.outcome.text}
-                    if order.outcome and sees_plan else None),
+        "outcome": {"id": outcome.id, "text": outcome.text} if outcome else None,
+        "outcome_shared": order.outcome_shared if may_see_outcome(viewer, order) else None,
         "created_at": _utc(order.created_at),
         "updated_at": _utc(order.updated_at),
         "delivered_at": _utc(order.delivered_at) if order.delivered_at else None,
@@ -145,11 +159,11 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
         "allowed_actions": orders.allowed_actions(viewer, order),
         "events": [{
             "from_state": _state(event.from_state),
-            "to_state": _state(event.to_state),
+            "to_state": _state(event.to_state, arrived_as(event)),
             "happened_at": _utc(event.created_at),
             "actor": _person(event.actor),
             "on_behalf_of": _person(_acting_for(event, people)),
-            "done_by": done_by_text(event.actor, _acting_for(event, people)),
+            "done_by": _done_by(event, people),
             "note": event.note or "",
         } for event in order.events],
     }

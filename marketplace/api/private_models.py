@@ -18,7 +18,7 @@ from marketplace.budgets.models import ROUTES, STREAM_KINDS
 from marketplace.ids import MAX_BIG_ID, MAX_ID
 from marketplace.orders.models import ORDER_STATES
 from marketplace.orders.services import MAX_QUANTITY
-from marketplace.orders.states import PERSON_ACTIONS, STATE_LABELS
+from marketplace.orders.states import ENDED_LABELS, PERSON_ACTIONS, STATE_LABELS
 
 MAX_NOTE_LENGTH = 2000
 #: Order events keep at most this much of a note (orders.services).
@@ -122,7 +122,9 @@ class StatementPage(Shape):
 
 class OrderState(Shape):
     __doc__ = "Where an order is: " + "; ".join(
-        f"{value}: {STATE_LABELS[value]}" for value in ORDER_STATES) + "."
+        f"{value}: {STATE_LABELS[value]}" for value in ORDER_STATES) + (
+        ". A cancelled order's label says how it ended: " + "; ".join(
+            f"'{label}'" for label in ENDED_LABELS.values()) + " or 'Cancelled'.")
 
     value: Literal[tuple(ORDER_STATES)]  # type: ignore[valid-type]
     label: str
@@ -176,8 +178,13 @@ Order = create_model(
     ends_on=(Day | None, Field(description="When the support ends, if said.")),
     note_to_provider=(str, ...),
     outcome=(OutcomeServed | None, Field(
-        description="The support-plan outcome it serves; shown only to the holder and their "
-                    "supporters, otherwise null.")),
+        description="The support-plan outcome it serves. Shown to the holder and the "
+                    "supporters who may read their plan, and to the provider only when the "
+                    "holder chose to tell them (outcome_shared); otherwise null. Account "
+                    "managers and commissioners never see it.")),
+    outcome_shared=(bool | None, Field(
+        description="Whether the holder chose to tell the provider what this order is for; "
+                    "null when you may not see the outcome.")),
     created_at=(Moment, Field(description=_moment("When it was placed"))),
     updated_at=(Moment, Field(description=_moment("When it last changed"))),
     delivered_at=(Moment | None, Field(
@@ -234,6 +241,9 @@ class OrderRequest(RequestBody):
     note_to_provider: str | None = Field(None, max_length=MAX_NOTE_LENGTH)
     outcome_id: Id | None = Field(
         None, description="An outcome in the holder's support plan that this serves.")
+    outcome_shared: bool = Field(False, description=(
+        "true to tell the provider which outcome this order is for (needs outcome_id). "
+        "Otherwise only the holder and their supporters see it."))
     expected_total_pence: int | None = Field(None, ge=0, le=MAX_BIG_ID, description=(
         "The total you showed the person and they agreed to (optional). If the price has "
         "changed since, the order is refused (409, price_changed) and nothing is set aside."))
@@ -243,6 +253,7 @@ class OrderRequest(RequestBody):
         "budget_id": "'budget_id' must be a whole number, 1 or more.",
         "service_id": "'service_id' must be a whole number, 1 or more.",
         "outcome_id": "'outcome_id' must be a whole number, 1 or more.",
+        "outcome_shared": "'outcome_shared' must be true or false.",
         "quantity": f"'quantity' must be a whole number from 1 to {MAX_QUANTITY}.",
         "starts_on": "'starts_on' must be a date like 2026-04-30.",
         "ends_on": "'ends_on' must be a date like 2026-04-30.",

@@ -171,6 +171,11 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
           (holder, "dispute")],
           note="Two sessions, please.")  # disputed, after approval over the limit
     order(holder, direct, picks.ours(), 1, [(holder, "cancel")])  # cancelled
+    order(holder, managed, picks.dear(), picks.over_limit_quantity(),
+          [("manager", "reject")])  # cancelled: not approved
+    order(holder, managed, picks.cheap(), 1, [("provider", owner, "accept"),
+          ("provider", owner, "deliver"), (holder, "dispute"),
+          ("manager", "resolve_release")])  # cancelled: money returned after a dispute
     other = picks.other()
     order(extra[0], priya, other, 1, [("provider", other.provider.owner, "decline")])  # declined
     other = picks.other()
@@ -205,7 +210,8 @@ def _pay_by_card(order: Order) -> None:
     """The card payment the holder would make on the order's pay page, as it is recorded when
     Stripe says it succeeded."""
     payment = CardPayment(order_id=order.id, amount_pence=order.total_pence,
-                          idempotency_key=f"cardpayment-demo-{order.id}", status="creating")
+                          idempotency_key=f"cardpayment-demo-{order.id}", status="creating",
+                          paid_by_id=order.placed_by_id)
     db.session.add(payment)
     db.session.flush()
     intent = {"id": f"pi_demo_{payment.id:06d}", "amount": payment.amount_pence,

@@ -28,7 +28,7 @@ def overview():
     return render_template(
         "managed/overview.html", organisation=organisation,
         queue=services.approval_queue(organisation), disputes=services.disputes(organisation),
-        recent=services.recent_orders(organisation), state_label=queries.state_label,
+        recent=services.recent_orders(organisation), state_label=queries.order_state_label,
         actions=ACTIONS,
     )
 

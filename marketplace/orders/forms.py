@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from marketplace.orders.placing import Confirmed
@@ -60,6 +60,7 @@ class _OrderFields(FlaskForm):
     )
     outcome_id = SelectField("Which outcome in your plan does this help with?",
                              coerce=_optional_int, validate_choice=False)
+    outcome_shared = BooleanField("Tell the provider what this is for")
 
     def set_choices(self, budget_ids: list[int], outcomes: list[tuple[int, str]]) -> None:
         self.budget_ids = budget_ids
@@ -102,7 +103,7 @@ class _OrderFields(FlaskForm):
             budget_id=self.budget_id.data, service_id=service_id, quantity=self.quantity.number,
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
             note_to_provider=(self.note_to_provider.data or "").strip(),
-            outcome_id=self.outcome_id.data,
+            outcome_id=self.outcome_id.data, outcome_shared=bool(self.outcome_shared.data),
         )
 
     def add_problem(self, field_name: str | None, message: str) -> None:
@@ -121,6 +122,7 @@ class _OrderFields(FlaskForm):
             "ends_on": self.ends_on.data.isoformat() if self.ends_on.data else "",
             "note_to_provider": self.note_to_provider.data or "",
             "outcome_id": self.outcome_id.data if self.outcome_id.data is not None else "",
+            "outcome_shared": "y" if self.outcome_shared.data else "",
         }
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 

@@ -48,6 +48,11 @@ class Order(db.Model):
     outcome_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("outcomes.id"), nullable=True
     )
+    #: The holder chose to tell the provider which outcome this is for. Otherwise only the
+    #: holder and their supporters see it (orders.outcome_privacy).
+    outcome_shared: so.Mapped[bool] = so.mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     state: so.Mapped[str] = so.mapped_column(sa.String(30), index=True)
     #: Who placed it: the holder, or a supporter acting for them.
     placed_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))

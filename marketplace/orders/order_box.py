@@ -59,6 +59,13 @@ class OrderBox:
     def usable(self) -> bool:
         return any(option.problem is None for option in self.options)
 
+    @property
+    def sharing_hint(self) -> str:
+        """Beside "Tell the provider what this is for": who sees the outcome otherwise."""
+        who = ("you and your supporters" if self.holder.id == current_user.id
+               else f"{self.holder.display_name} and their supporters")
+        return f"Otherwise only {who} see which outcome in the plan this order is for."
+
 
 def order_form_for(holder: User, service: Service,
                    form: OrderDetailsForm | None = None) -> OrderBox:

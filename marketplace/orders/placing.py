@@ -4,9 +4,10 @@ Invariants:
 - One idempotency rule. The key (the order form's hidden token, or the API's Idempotency-Key)
   belongs to the person who placed with it. The same key with the same request gives back the
   order it first made, setting nothing more aside; the same key with any other request (another
-  holder, budget, service, quantity, dates, note or outcome) is IdempotencyConflict (422). Two
-  requests racing with one key meet the unique (placed_by_id, idempotency_key) constraint: the
-  loser's transaction is rolled back and it answers with the winner's order.
+  holder, budget, service, quantity, dates, note, outcome, or choice to tell the provider the
+  outcome) is IdempotencyConflict (422). Two requests racing with one key meet the unique
+  (placed_by_id, idempotency_key) constraint: the loser's transaction is rolled back and it
+  answers with the winner's order.
 - What the person confirmed is what they get. When the caller says what was shown ("Check your
   order": the total, the unit price and the unit), a difference from the service now is
   PriceChanged (409) naming what changed, and nothing is written. The service row is read once
@@ -77,9 +78,11 @@ def place_order_once(actor: User, holder_id: int, request: OrderRequest, key: st
 
 def same_request(order: Order, holder_id: int, wanted: OrderRequest) -> bool:
     return (order.holder_id, order.budget_id, order.service_id, order.quantity, order.starts_on,
-            order.ends_on, order.note_to_provider or "", order.outcome_id) == (
+            order.ends_on, order.note_to_provider or "", order.outcome_id,
+            order.outcome_shared) == (
         holder_id, wanted.budget_id, wanted.service_id, wanted.quantity, wanted.starts_on,
-        wanted.ends_on, (wanted.note_to_provider or "").strip(), wanted.outcome_id)
+        wanted.ends_on, (wanted.note_to_provider or "").strip(), wanted.outcome_id,
+        wanted.outcome_shared)
 
 
 def refuse_if_changed(confirmed: Confirmed, service: Service | None, quantity: int) -> None:

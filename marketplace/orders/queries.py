@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
 from marketplace.extensions import db
 from marketplace.orders.models import ORDER_STATES, Order, OrderEvent
-from marketplace.orders.states import STATE_LABELS
+from marketplace.orders.states import ENDED_LABELS, SHOWN_LABELS
 from marketplace.times import format_date
 
 #: The provider's inbox, in the order a provider works through it: (heading, states).
@@ -27,6 +28,9 @@ PROVIDER_GROUPS: list[tuple[str, tuple[str, ...]]] = [
      ("awaiting_approval", "awaiting_payment")),
     ("Closed", ("declined", "cancelled", "refunded")),
 ]
+
+#: Stored states and the ways of being cancelled, in the order the "Show" filter lists them.
+SHOWN_STATES: tuple[str, ...] = (*ORDER_STATES, *ENDED_LABELS)
 
 #: What happens next, for the person who placed the order (and their supporters).
 NEXT_FOR_HOLDER: dict[str, str] = {
@@ -48,6 +52,10 @@ NEXT_FOR_HOLDER: dict[str, str] = {
     "declined": "The provider could not take this order. The money is back in the budget.",
     "cancelled": "This order is cancelled. Any money set aside for it is back in the budget.",
     "refunded": "The provider refunded this order. The money is back in the budget.",
+    "not_approved": "The organisation that holds the budget did not approve this order. The "
+                    "money is back in the budget. Their reason is in the history below.",
+    "released_after_dispute": "The dispute was settled by giving the money back to the "
+                              "budget. There is nothing more to do.",
 }
 
 NEXT_FOR_PROVIDER: dict[str, str] = {
@@ -62,6 +70,10 @@ NEXT_FOR_PROVIDER: dict[str, str] = {
     "declined": "You declined this order.",
     "cancelled": "This order was cancelled. You will not be paid for it.",
     "refunded": "You refunded this order.",
+    "not_approved": "The organisation that holds the budget did not approve this order. You "
+                    "will not be paid for it.",
+    "released_after_dispute": "The dispute was settled by giving the money back to the "
+                              "budget. You will not be paid for this order.",
 }
 
 NEXT_FOR_STAFF: dict[str, str] = {
@@ -78,29 +90,53 @@ class HistoryLine:
 
 
 def state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state.replace("_", " "))
+    """The words for a state, or for one of the ways of being cancelled (SHOWN_STATES)."""
+    return SHOWN_LABELS.get(state, state.replace("_", " "))
+
+
+def arrived_as(event: OrderEvent) -> str:
+    """The state an event brought its order to, as people see it: a cancellation says whether
+    the organisation refused the order ('reject', the only way its staff end one before it is
+    approved) or a dispute gave the money back ('resolve_release')."""
+    if event.to_state != "cancelled":
+        return event.to_state
+    if event.from_state == "disputed":
+        return "released_after_dispute"
+    if (event.from_state == "awaiting_approval" and event.actor is not None
+            and event.actor.role == "account_manager"):
+        return "not_approved"
+    return "cancelled"
+
+
+def shown_state(order: Order) -> str:
+    if order.state != "cancelled":
+        return order.state
+    ended = next((e for e in reversed(order.events) if e.to_state == "cancelled"), None)
+    return arrived_as(ended) if ended is not None else "cancelled"
+
+
+def order_state_label(order: Order) -> str:
+    return state_label(shown_state(order))
 
 
 def next_step(order: Order, viewer: User) -> str:
     if viewer.role == "provider":
-        return NEXT_FOR_PROVIDER.get(order.state, "")
+        return NEXT_FOR_PROVIDER.get(shown_state(order), "")
     if viewer.role == "account_manager" and order.state in NEXT_FOR_STAFF:
         return NEXT_FOR_STAFF[order.state]
-    return NEXT_FOR_HOLDER.get(order.state, "")
+    return NEXT_FOR_HOLDER.get(shown_state(order), "")
 
 
-def _what_happened(event: OrderEvent, actor: User | None) -> str:
+def _what_happened(event: OrderEvent) -> str:
     before, after = event.from_state, event.to_state
     if before is None:
         return "Placed"
     if after == "awaiting_provider":
-        return "Approved" if before == "awaiting_approval" else "Paid by card"
+        return "Approved"
     if after == "cancelled":
-        if before == "awaiting_approval" and actor is not None and actor.role == "account_manager":
-            return "Not approved"
-        if before == "disputed":
-            return "Dispute settled: the money went back to the budget"
-        return "Cancelled"
+        return {"not_approved": "Not approved",
+                "released_after_dispute": "Dispute settled: the money went back to the budget",
+                }.get(arrived_as(event), "Cancelled")
     if after == "confirmed" and before == "disputed":
         return "Dispute settled: the provider is to be paid"
     return {
@@ -121,8 +157,34 @@ def _by(event: OrderEvent, actor: User | None, order: Order, people: dict[int, U
     return done_by_text(actor, on_behalf_of)
 
 
-def history(order: Order) -> list[HistoryLine]:
-    """ "Placed by Jo Broker on behalf of Sam Patel on 3 May 2026", oldest first."""
+def is_card_payment(event: OrderEvent) -> bool:
+    return event.from_state == "awaiting_payment" and event.to_state == "awaiting_provider"
+
+
+def who_paid(payer: User | None, holder: User, viewer: User | None) -> str | None:
+    """ "you", "Sam Patel", "Jo Broker, on behalf of Sam Patel" or "Jo Broker, on your behalf",
+    as fits the viewer; None when nobody recorded who paid (card payments before 0008)."""
+    if payer is None:
+        return None
+    name = "you" if viewer is not None and payer.id == viewer.id else payer.display_name
+    if payer.id == holder.id:
+        return name
+    if viewer is not None and viewer.id == holder.id:
+        return f"{name}, on your behalf"
+    return f"{name}, on behalf of {holder.display_name}"
+
+
+def _line(event: OrderEvent, actor: User | None, order: Order, people: dict[int, User],
+          viewer: User | None) -> str:
+    if is_card_payment(event):
+        who = who_paid(actor, order.holder, viewer)
+        return f"Paid by card by {who}" if who else "Paid by card"
+    return f"{_what_happened(event)} {_by(event, actor, order, people)}"
+
+
+def history(order: Order, viewer: User | None = None) -> list[HistoryLine]:
+    """ "Placed by Jo Broker on behalf of Sam Patel on 3 May 2026", oldest first; who paid by
+    card is said as fits the viewer ("Paid by card by you")."""
     events = list(db.session.scalars(
         sa.select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
     ))
@@ -135,33 +197,40 @@ def history(order: Order) -> list[HistoryLine]:
         actor = people.get(event.actor_id) if event.actor_id else None
         when = event.created_at
         lines.append(HistoryLine(
-            text=f"{_what_happened(event, actor)} {_by(event, actor, order, people)} "
-                 f"on {format_date(when)}",
+            text=f"{_line(event, actor, order, people, viewer)} on {format_date(when)}",
             note=event.note, when=when,
         ))
     return lines
 
 
 def parse_state(text: str | None) -> str | None:
-    """A state filter from the query string: None for "all"; ValueError for anything unknown."""
+    """A state filter from the query string (one of SHOWN_STATES): None for "all"; ValueError
+    for anything unknown."""
     if not text:
         return None
-    if text not in ORDER_STATES:
+    if text not in SHOWN_STATES:
         raise ValueError(text)
     return text
 
 
+def _with_events():
+    """Lists show each order's state in its own words, which for a cancelled order come from
+    its events: load them with the orders rather than one query per row."""
+    return so.selectinload(Order.events).selectinload(OrderEvent.actor)
+
+
 def orders_for_holder(holder_id: int, state: str | None = None) -> list[Order]:
-    query = sa.select(Order).where(Order.holder_id == holder_id)
+    query = sa.select(Order).where(Order.holder_id == holder_id).options(_with_events())
     if state:
-        query = query.where(Order.state == state)
-    return list(db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())))
+        query = query.where(Order.state == ("cancelled" if state in ENDED_LABELS else state))
+    orders = db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())).all()
+    return [order for order in orders if state is None or shown_state(order) == state]
 
 
 def provider_inbox(provider_id: int) -> list[tuple[str, list[Order]]]:
     """The provider's orders grouped as PROVIDER_GROUPS, newest first; empty groups left out."""
     orders = db.session.scalars(
-        sa.select(Order).where(Order.provider_id == provider_id)
+        sa.select(Order).where(Order.provider_id == provider_id).options(_with_events())
         .order_by(Order.created_at.desc(), Order.id.desc())
     ).all()
     groups = []
@@ -173,4 +242,4 @@ def provider_inbox(provider_id: int) -> list[tuple[str, list[Order]]]:
 
 
 def state_choices() -> list[tuple[str, str]]:
-    return [(state, STATE_LABELS[state]) for state in ORDER_STATES]
+    return [(state, SHOWN_LABELS[state]) for state in SHOWN_STATES]

@@ -29,6 +29,7 @@ from marketplace.ids import parse_id
 from marketplace.security import safe_redirect_path
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.orders import order_box, queries, services
+from marketplace.orders.outcome_privacy import may_see_outcome, outcome_for
 from marketplace.orders.checkout import budget_label, orderable_service, quote_order
 from marketplace.orders.placing import PriceChanged, place_order_once
 from marketplace.orders.services import IdempotencyConflict
@@ -44,6 +45,7 @@ from marketplace.orders.action_wording import ACTIONS
 blueprint = Blueprint("orders", __name__)
 blueprint.add_app_template_global(order_box.spending_notices, "spending_notices")
 blueprint.add_app_template_global(order_box.order_box, "order_box")
+blueprint.add_app_template_global(queries.order_state_label, "order_state_label")
 
 buyers_only = role_required("holder", "supporter")
 provider_only = role_required("provider")
@@ -177,10 +179,12 @@ def _order_page(order, *, status: int = 200, failed_action: str | None = None,
     return render_template(
         "orders/order_detail.html",
         order=order,
-        history=queries.history(order),
-        state_label=queries.state_label(order.state),
+        history=queries.history(order, current_user),
+        state_label=queries.order_state_label(order),
         next_step=queries.next_step(order, current_user),
         budget_label=budget_label(order.budget),
+        outcome_shown=may_see_outcome(current_user, order),
+        outcome=outcome_for(current_user, order),
         actions=[(name, ACTIONS[name]) for name in actions if name in ACTIONS],
         failed_action=failed_action,
         failed_form=action_form,
@@ -261,6 +265,7 @@ def my_orders(holder_id: int | None):
     return render_template(
         "orders/my_orders.html", holder=holder, holder_id=holder_id, form=form,
         orders=queries.orders_for_holder(holder.id, state), state_label=queries.state_label,
+        order_state_label=queries.order_state_label,
         can_buy=consent.may_act_for(current_user, holder.id, "buy"),
     ), status
 
@@ -275,7 +280,7 @@ def provider_orders():
         allowed_actions=lambda order: [
             (name, ACTIONS[name]) for name in services.allowed_actions(current_user, order)
         ],
-        state_label=queries.state_label,
+        state_label=queries.order_state_label,
     )
 
 
@@ -284,4 +289,6 @@ def provider_orders():
 def invoice(order_id: int):
     order = services.get_order_for(current_user, order_id)
     return render_template("orders/invoice.html", order=order, provider=order.provider,
-                           state_label=queries.state_label(order.state))
+                           state_label=queries.order_state_label(order),
+                           ended_as=queries.shown_state(order),
+                           outcome=outcome_for(current_user, order))

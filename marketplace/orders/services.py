@@ -26,10 +26,12 @@ from marketplace.times import format_date, london_days_later, utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.models import Order, OrderEvent
+from marketplace.orders.outcome_privacy import outcome_for
 from marketplace.orders.states import TRANSITIONS, IllegalTransition, transition_for
 from marketplace.providers.models import Service
 
 MAX_QUANTITY = 500
+NOTHING_TO_SHARE = "Choose the outcome to tell the provider about, or do not tell them"
 
 
 class SpendingRuleRefusal(DomainError):
@@ -58,6 +60,8 @@ class OrderRequest:
     ends_on: date | None = None
     note_to_provider: str = ""
     outcome_id: int | None = None
+    #: Tell the provider which outcome this is for (only with an outcome).
+    outcome_shared: bool = False
 
 
 def spending_rule_problem(budget: Budget, service: Service) -> str | None:
@@ -98,6 +102,8 @@ def check_order_request(holder: User, request: OrderRequest) -> tuple[Budget, Se
         plan = db.session.get(SupportPlan, outcome.plan_id) if outcome else None
         if plan is None or plan.holder_id != holder.id or outcome.retired:
             raise DomainError("Choose one of the outcomes in your support plan", field="outcome_id")
+    elif request.outcome_shared:
+        raise DomainError(NOTHING_TO_SHARE, field="outcome_shared")
     return budget, service
 
 
@@ -119,6 +125,7 @@ def place_order(actor: User, holder_id: int, request: OrderRequest,
         unit_price_pence=service.price_pence, price_unit=service.price_unit, total_pence=total,
         service_title=service.title, starts_on=request.starts_on, ends_on=request.ends_on,
         note_to_provider=request.note_to_provider.strip(), outcome_id=request.outcome_id,
+        outcome_shared=request.outcome_shared,
         state="awaiting_payment" if budget.route == "direct" else "awaiting_approval",
         placed_by_id=actor.id, idempotency_key=idempotency_key,
     )
@@ -168,10 +175,11 @@ def act_on_order(actor: User, order_id: int, action: str, note: str = "") -> Ord
     return order
 
 
-def record_card_payment_succeeded(order: Order) -> Order:
-    """Called by the payments area once Stripe says the card payment succeeded. Idempotent."""
+def record_card_payment_succeeded(order: Order, paid_by: User | None = None) -> Order:
+    """Called by the payments area once Stripe says the card payment succeeded, with the person
+    who paid (None for a payment made before Pathways kept that). Idempotent."""
     if order.state == "awaiting_payment":
-        _change_state(order, "payment_succeeded", None, note="Card payment received")
+        _change_state(order, "payment_succeeded", paid_by, note="Card payment received")
     return order
 
 
@@ -364,4 +372,11 @@ def _tell_people(order: Order, done: str, actor: User | None, holder: User) -> N
     if actor is not None:
         recipients.pop(actor.id, None)
     for person in recipients.values():
-        notify(person, message, link=link, order_id=order.id, email_subject=subject)
+        notify(person, message + _what_it_is_for(order, person), link=link, order_id=order.id,
+               email_subject=subject)
+
+
+def _what_it_is_for(order: Order, person: User) -> str:
+    """The outcome, when the order has just reached its provider, for those who may see it."""
+    outcome = outcome_for(person, order) if order.state == "awaiting_provider" else None
+    return f' What it is for: "{outcome.text}".' if outcome is not None else ""

@@ -63,6 +63,15 @@ STATE_LABELS: dict[str, str] = {
     "refunded": "Refunded to the budget",
 }
 
+#: States reached in more than one way: orders.queries.shown_state tells which from the event
+#: that ended the order, so a refused order never reads as one somebody cancelled.
+ENDED_LABELS: dict[str, str] = {
+    "not_approved": "Not approved",  # 'reject' by the organisation that holds the budget
+    "released_after_dispute": "Money returned after a dispute",  # 'resolve_release'
+}
+#: Every state as people see it: the stored states, then the ways of being cancelled.
+SHOWN_LABELS: dict[str, str] = {**STATE_LABELS, **ENDED_LABELS}
+
 
 def transition_for(action: str, current_state: str) -> Transition:
     transition = TRANSITIONS.get(action)

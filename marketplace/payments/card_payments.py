@@ -132,7 +132,7 @@ def pay_order_by_card(actor: User, order_id: int, *, card: TestCard | None = Non
     order = payable_order_for(actor, order_id)
     paid = succeeded_payment(order)
     if paid is not None:
-        _move_order_if_waiting(order)
+        _move_order_if_waiting(order, paid)
         db.session.commit()
         return paid
     if order.state != "awaiting_payment":
@@ -140,11 +140,11 @@ def pay_order_by_card(actor: User, order_id: int, *, card: TestCard | None = Non
     if (card is None) == (payment_method_id is None):
         raise ValueError("Give either test card details or a Stripe payment method id.")
 
-    payment, fresh = _claim_attempt(order)
+    payment, fresh = _claim_attempt(order, actor)
     try:
         intent = _intent_for(payment, fresh)
         if intent is None:  # that attempt had ended: start another
-            payment, fresh = _claim_attempt(order)
+            payment, fresh = _claim_attempt(order, actor)
             intent = _intent_for(payment, fresh)
         if intent["status"] in ("succeeded", "requires_action", "processing"):
             return _apply_intent(payment, intent)
@@ -208,8 +208,9 @@ def _lease() -> timedelta:
     return timedelta(seconds=6 * gateway.timeout_seconds() + 5)
 
 
-def _claim_attempt(order: Order) -> tuple[CardPayment, bool]:
-    """The attempt this request may work on (created if needed, then True), committed."""
+def _claim_attempt(order: Order, actor: User) -> tuple[CardPayment, bool]:
+    """The attempt this request may work on (created if needed, then True), committed, with
+    the actor as the one paying: the card details about to be sent are theirs to give."""
     now = utcnow()
     live = next((p for p in reversed(payments_for(order)) if p.status in LIVE_STATES), None)
     if live is not None:
@@ -217,7 +218,7 @@ def _claim_attempt(order: Order) -> tuple[CardPayment, bool]:
             sa.update(CardPayment)
             .where(CardPayment.id == live.id, CardPayment.updated_at == live.updated_at,
                    CardPayment.updated_at <= now - _lease())
-            .values(updated_at=now),
+            .values(updated_at=now, paid_by_id=actor.id),
             execution_options={"synchronize_session": False},
         ).rowcount
         if claimed != 1:
@@ -241,7 +242,8 @@ def _claim_attempt(order: Order) -> tuple[CardPayment, bool]:
         db.session.rollback()
         raise PaymentInProgress("This order changed just now. Please refresh the page and look again.")
     payment = CardPayment(order_id=order.id, amount_pence=order.total_pence,
-                          idempotency_key=f"pending-{uuid.uuid4()}", status="creating")
+                          idempotency_key=f"pending-{uuid.uuid4()}", status="creating",
+                          paid_by_id=actor.id)
     db.session.add(payment)
     db.session.flush()
     payment.idempotency_key = f"cardpayment-{payment.id}"
@@ -399,7 +401,7 @@ def mark_succeeded(payment: CardPayment, intent) -> bool:
     order = db.session.get(Order, payment.order_id)
     db.session.refresh(order)
     if order.state == "awaiting_payment":
-        orders.record_card_payment_succeeded(order)
+        orders.record_card_payment_succeeded(order, payment.paid_by)
     elif order.state in ("cancelled", "declined"):
         # The order was called off while the bank was still deciding: give the money back.
         _refund_payment(payment)
@@ -417,10 +419,10 @@ def record_failure(payment: CardPayment, message: str) -> None:
     db.session.refresh(payment)
 
 
-def _move_order_if_waiting(order: Order) -> None:
+def _move_order_if_waiting(order: Order, paid: CardPayment) -> None:
     db.session.refresh(order)
     if order.state == "awaiting_payment":
-        orders.record_card_payment_succeeded(order)
+        orders.record_card_payment_succeeded(order, paid.paid_by)
 
 
 def _card_last4(intent) -> str:

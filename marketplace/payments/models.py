@@ -48,6 +48,11 @@ class CardPayment(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     succeeded_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    #: The person who paid: the holder, or a supporter acting for them. None for payments made
+    #: before this was recorded (migration 0008).
+    paid_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    paid_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
 
     __table_args__ = (
         sa.CheckConstraint("amount_pence > 0", name="amount_positive"),

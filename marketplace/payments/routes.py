@@ -16,6 +16,7 @@ from flask import (Blueprint, Response, current_app, jsonify, redirect, render_t
 from flask_login import current_user, login_required
 
 from marketplace.extensions import csrf
+from marketplace.orders.queries import who_paid
 from marketplace.payments import card_payments, webhooks
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.card_forms import AuthenticationForm, StripeElementsForm, TestCardForm
@@ -47,9 +48,14 @@ def _order_link(order_id: int) -> str | None:
 
 def _page(template: str, status: int = 200, **context):
     local = gateway.uses_local_test_server()
+    order, payment = context["order"], context.get("payment")
+    # A supporter pays for someone else: the page says whose order and budget it is.
+    whose = ("your" if order.holder_id == current_user.id
+             else f"{order.holder.display_name}'s")
+    paid_by = who_paid(payment.paid_by, order.holder, current_user) if payment else None
     response = Response(render_template(
         template, local=local, test_cards=TEST_CARDS, publishable_key=gateway.publishable_key(),
-        **context), status=status)
+        whose=whose, paid_by=paid_by, **context), status=status)
     if not local:
         response.headers["Content-Security-Policy"] = STRIPE_JS_POLICY
     return response

@@ -158,6 +158,7 @@ def record_payment(member: PoolMember, order_id: int) -> CardPayment:
         idempotency_key=f"pool-member-{member.id}-payment",
         stripe_payment_intent_id=member.payment_intent_id, status="succeeded",
         card_last4=member.card_last4, succeeded_at=member.captured_at,
+        paid_by_id=member.pledged_by_id,  # who saved the card for this share
     )
     db.session.add(payment)
     db.session.flush()

@@ -64,8 +64,8 @@ def test_invite_accept_and_see_the_budget_within_view_scope(client, holder):
 
     people = client.get("/people").get_data(as_text=True)
     assert "Sam Patel" in people
-    assert "See my budget, statement, plan and orders" in people
-    assert "Change my support plan" not in people
+    assert "See Sam Patel&#39;s budget, statement, plan and orders" in people
+    assert "See my budget" not in people and "Change Sam Patel&#39;s support plan" not in people
     budget_page = client.get(f"/people/{holder.id}/budget")
     assert budget_page.status_code == 200
     assert "Sam Patel's budget" in budget_page.get_data(as_text=True)

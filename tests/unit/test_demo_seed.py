@@ -16,6 +16,7 @@ from marketplace.demo.commands import DEMO_PASSWORD
 from marketplace.ledger import services as ledger
 from marketplace.money import format_pence
 from marketplace.orders.models import ORDER_STATES, Order, OrderEvent
+from marketplace.orders.queries import SHOWN_STATES, shown_state
 from marketplace.payments.models import CardPayment
 from marketplace.pools.models import PoolMember
 from marketplace.payouts.runs import HOLDING_STATES
@@ -234,6 +235,8 @@ def test_demo_orders_cover_every_state_and_leave_the_ledger_consistent(runner):
 
     orders = db.session.scalars(sa.select(Order).order_by(Order.id)).all()
     assert {order.state for order in orders} == set(ORDER_STATES)
+    # ...and every way an order ends, each shown in its own words.
+    assert {shown_state(order) for order in orders} == set(SHOWN_STATES)
     holder = db.session.scalar(sa.select(User).where(User.email == "demo-holder@example.org"))
     mine = [order for order in orders if order.holder_id == holder.id]
     assert len(mine) >= 6 and {"direct", "managed"} == {order.route for order in mine}
