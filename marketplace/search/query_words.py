@@ -95,20 +95,15 @@ def interpret(params: SearchParams) -> tuple[SearchParams, tuple[AppliedWord, ..
     if not spans:
         return params, ()
     used = {index for start, end, _ in spans for index in range(start, end)}
-    applied = tuple(
-        AppliedWord(
-            typed=" ".join(raw[start:end]).strip(",.;:!?"),
-            parameter=name.parameter,
-            value=name.value,
-            phrase=name.phrase,
+    applied = []
+    for start, end, name in spans:
+        typed = " ".join(raw[start:end]).strip(",.;:!?")
+        applied.append(AppliedWord(
+            typed=typed, parameter=name.parameter, value=name.value, phrase=name.phrase,
             query_without=" ".join(raw[:start] + raw[end:]),
-            query_as_text=" ".join(
-                raw[:start] + ['"' + " ".join(words[start:end]) + '"'] + raw[end:]
-            ),
-        )
-        for start, end, name in spans
-    )
+            query_as_text=" ".join(raw[:start] + [f'"{typed}"'] + raw[end:]),
+        ))
     changes = {word.parameter: (True if word.parameter in _FLAGS else word.value)
                for word in applied}
     text = " ".join(token for index, token in enumerate(raw) if index not in used)
-    return dataclasses.replace(params, q=text, **changes), applied
+    return dataclasses.replace(params, q=text, **changes), tuple(applied)
