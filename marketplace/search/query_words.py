@@ -7,7 +7,9 @@ districts ("Salford", "M14"), and a type of support's plain name ("advocacy", "p
 support"). The longest name starting at a word wins. A word is left as text when its filter
 is already set (by the form, or by an earlier word), when it is in double quotes (the
 page's "search for it as a word" link quotes it), and when the search asks for the words
-exactly (SearchParams.exact). "Greater Manchester" is the whole region, not an area.
+exactly (SearchParams.exact), and in a few phrases that mean something else ("Greater
+Manchester" is the whole region; "learning disability" is not the "Learning and courses"
+type of support).
 Each applied word carries the query without it (its "remove" link) and the query with it
 quoted. Nothing here looks at the index: a word means the same whatever is listed.
 """
@@ -25,6 +27,11 @@ from marketplace.search.types import AppliedWord, SearchParams
 #: A quoted run (its closing quote optional) or a run of anything but spaces.
 _TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
 _FLAGS = ("evenings", "weekends", "free")
+_ORDINARY_PHRASES = (
+    "greater manchester",  # the whole region, not the city
+    "learning disability", "learning disabilities", "learning difficulty",
+    "learning difficulties", "free time",
+)
 
 
 class _Name(NamedTuple):
@@ -35,7 +42,10 @@ class _Name(NamedTuple):
 
 @functools.cache
 def _names() -> dict[tuple[str, ...], _Name | None]:
-    names: dict[tuple[str, ...], _Name | None] = {("greater", "manchester"): None}
+    # Phrases that start with a filter word but mean something else: kept as text.
+    names: dict[tuple[str, ...], _Name | None] = {
+        tuple(phrase.split()): None for phrase in _ORDINARY_PHRASES
+    }
 
     def add(text: str, parameter: str, value: str, phrase: str) -> None:
         names.setdefault(tuple(words_of(text)), _Name(parameter, value, phrase))

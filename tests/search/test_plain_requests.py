@@ -140,8 +140,15 @@ def test_words_are_left_as_text_when_the_filter_is_already_chosen_or_not_an_area
     make_service(title="Greater Manchester walking group", category="sport-fitness",
                  local_authorities=["bolton"], description="Walks across the county.")
 
+    make_service(title="Days out for adults with a learning disability",
+                 category="befriending", description="Trips to the coast and the moors.")
     # The region is not an area filter: Bolton's walking group is found by its title.
     assert titles(q="greater manchester walks") == ["Greater Manchester walking group"]
+    # Nor is a learning disability a course ("Learning and courses").
+    results = search(q="learning disability days out")
+    assert [hit.title for hit in results.hits][:results.full_total] == [
+        "Days out for adults with a learning disability"]
+    assert results.applied_words == ()
     # English chosen in the form: "Urdu" stays a word (the cleaner's description has it).
     results = search(q="Urdu cleaning", language="en")
     assert [hit.title for hit in results.hits][:results.full_total] == ["Evening home cleaning"]
