@@ -161,12 +161,18 @@ class FacetValue(Shape):
 
 
 FACET_NAMES = ["category", "area", "mode", "language", "provider_type", "max_price",
-               "min_rating", "ulo", "micro", "evenings", "weekends", "poolable"]
+               "min_rating", "ulo", "micro", "evenings", "weekends", "poolable", "free"]
 Facets = create_model(
     "Facets", __base__=Shape,
     __doc__="Counts per filter value; booleans have the single value 'true'.",
     **{name: (list[FacetValue], ...) for name in FACET_NAMES},
 )
+
+
+class FilterWord(Shape):
+    word: str = Field(description="The word or phrase as typed.", examples=["Urdu"])
+    parameter: str = Field(description="The search parameter it set.", examples=["language"])
+    value: str = Field(description="The value it set.", examples=["ur"])
 
 
 class SearchResults(Shape):
@@ -177,6 +183,15 @@ class SearchResults(Shape):
     pages: int = Field(ge=1)
     facets: Facets  # type: ignore[valid-type]
     suggestion: str | None = Field(description="A corrected query to offer ('did you mean').")
+    matched_every_word: Count = Field(
+        description="How many results match every word searched; the rest (after them) "
+                    "match most of the words.")
+    filter_words: list[FilterWord] = Field(
+        description="Words of q read as filters ('Urdu', 'evenings', 'free'); send "
+                    "exact=true, or put the word in double quotes, to search for it as text.")
+    corrected: str | None = Field(
+        description="Nothing matched the words searched, so these are the results for this "
+                    "corrected spelling; send exact=true for the words as typed.")
 
 
 # ---------------------------------------------------------------- errors
@@ -185,7 +200,7 @@ class SearchResults(Shape):
 #: Idempotency-Key header, the request body as a whole ('body') and the body's fields.
 SEARCH_PARAMETER_NAMES = ["q", "category", "area", "mode", "language", "max_price",
                           "min_rating", "provider_type", "ulo", "micro", "evenings",
-                          "weekends", "poolable", "sort", "page"]
+                          "weekends", "poolable", "free", "exact", "sort", "page"]
 PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key", "body",
                            "holder_id", "service_id", "quantity", "starts_on", "ends_on",
                            "note_to_provider", "outcome_id", "outcome_shared", "expected_total_pence",

@@ -32,6 +32,9 @@ BOOLEAN_FILTERS: list[tuple[str, str]] = [
     ("evenings", "Only services that run in the evening."),
     ("weekends", "Only services that run at weekends."),
     ("poolable", "Only group services that people can pool their budgets to buy."),
+    ("free", "Only services with no charge (priced at £0)."),
+    ("exact", "Search the words of q exactly as typed: no word is read as a filter and "
+              "no spelling is corrected."),
 ]
 #: Besides the listed values, any postcode district or full postcode, in any case.
 POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?(\s*[0-9][A-Za-z]{2})?\s*$"
@@ -95,7 +98,10 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 def _search_parameters() -> list[dict[str, Any]]:
     parameters = [
-        _query("q", "Words to search for. Plain language works: 'PA', 'lonely', 'gym'.",
+        _query("q", "Words to search for. Plain language works: 'PA', 'lonely', 'gym'. Words "
+                    "naming a filter value ('Urdu', 'evenings', 'weekends', 'online', 'free', "
+                    "'Salford', 'M14', 'advocacy') set that filter unless it is set already; "
+                    "results matching every word come first, then those matching most.",
                {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
         _query("category", "Only this category.",
                {"type": "string", "enum": vocabulary.values(vocabulary.CATEGORIES)}),

@@ -224,4 +224,8 @@ def search_results(results: SearchResults) -> dict[str, Any]:
         "facets": {name: [facet_value(value) for value in values]
                    for name, values in results.facets.items()},
         "suggestion": results.suggestion,
+        "matched_every_word": results.full_total,
+        "filter_words": [{"word": word.typed, "parameter": word.parameter, "value": word.value}
+                         for word in results.applied_words],
+        "corrected": results.corrected,
     }).as_json()

@@ -5,7 +5,7 @@ Design overview
 * One document per active service of an existing provider. Paused and deleted services have
   no document. Documents carry no stored fields: hits are loaded from the database by id.
 * Text is analysed here, once, in Python (_words: lower case, stop words dropped; _stem:
-  Porter, cached), and handed to Whoosh as space-separated terms in "existence" fields (no
+  Snowball's English stemmer, cached), and handed to Whoosh as space-separated terms in "existence" fields (no
   positions, frequencies or lengths: relevance is computed from bitmasks, see below, so
   Whoosh's scorer never runs). Text fields are the four weight classes (title; tags; provider
   and category names; description and other details). "pairs" holds each field's adjacent
@@ -72,19 +72,21 @@ from whoosh.analysis import STOP_WORDS, KeywordAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import COLUMN, ID, FieldType, Schema
 from whoosh.index import LockError
-from whoosh.lang.porter import stem as _porter_stem
+from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from marketplace import areas, vocabulary
+from marketplace.search import partial
 from marketplace.search.errors import IndexBusy
 from marketplace.search.synonyms import QueryUnit
 
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or the document shape changes: a new name means a new, empty index
-#: (with a new index id), which each node's worker builds from the database.
-INDEX_NAME = "services_v2"
+#: (with a new index id), which each node's worker builds from the database. v3: Snowball's
+#: English stemmer instead of Porter ("getting" -> "get", not "gett").
+INDEX_NAME = "services_v3"
 #: Log entries applied per index commit.
 BATCH_SIZE = 500
 #: Documents per chunk of a sorted order (see _Ordering).
@@ -219,9 +221,7 @@ def _words(text: str) -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _porter_stem(word)
+_stem = functools.lru_cache(maxsize=200_000)(EnglishStemmer().stem)
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -1041,13 +1041,16 @@ class IndexResult:
     #: What callers derive from this result alone (facet lists, the spelling suggestion),
     #: kept with it in the result cache.
     derived: dict = field(default_factory=dict)
+    #: How many of total match every word; the rest match most of them (partial.py).
+    full_total: int = 0
 
 
 def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
            with_facets: bool = True) -> IndexResult:
     """Find the documents matching units (AND of units, each an OR of its alternatives) and
-    every filter in params (a SearchParams); return one page of service ids, the total and,
-    if asked, facet counts over the whole result set."""
+    every filter in params (a SearchParams), followed by those matching most of the units
+    (partial.py); return one page of service ids, the totals and, if asked, facet counts
+    over the whole result set."""
     engine = _engine()
     key = (params, units, offset, limit, with_facets)
     found = engine.fresh_snapshot().results.get(key)
@@ -1055,23 +1058,27 @@ def search(params, units: tuple[QueryUnit, ...], *, offset: int, limit: int,
         return found
     with engine.lock:
         snapshot = engine.current()
-        levels = None
-        result = snapshot.live
+        filters = _filter_mask(snapshot, params)
         if units and has_searchable_words(units):
             matched, levels = snapshot.query(units)
-            result &= matched
-        result &= _filter_mask(snapshot, params)
+            full = filters & matched
+            groups = partial.tiers(levels, filters & ~full, snapshot.live.bit_count())
+            if params.sort == "relevance":
+                groups = _tiers(levels, full) + groups
+            else:
+                groups = [(0, full), (0, functools.reduce(int.__or__, (m for _, m in groups), 0))]
+        else:
+            full = filters
+            groups = [(0, full)]
+        result = functools.reduce(int.__or__, (mask for _, mask in groups), full)
         total = result.bit_count()
         docnums: list[int] = []
         if limit and total > offset:
-            if params.sort == "relevance" and levels is not None:
-                docnums = _page_of_tiers(snapshot, _tiers(levels, result), offset, limit)
-            else:
-                order = "newest" if params.sort == "relevance" else params.sort
-                docnums = snapshot.page(order, result, offset, limit)
+            order = "newest" if params.sort == "relevance" else params.sort
+            docnums = _page_of_groups(snapshot, order, groups, offset, limit)
         facets = _facet_counts(snapshot, result) if with_facets else {}
         found = IndexResult([snapshot.service_ids[d] for d in docnums], total, facets,
-                            (engine.directory, snapshot.number))
+                            (engine.directory, snapshot.number), full_total=full.bit_count())
         snapshot.remember(key, found)
         return found
 
@@ -1085,6 +1092,8 @@ def _filter_mask(snapshot: _Snapshot, params) -> int:
     for name in FLAGS:
         if getattr(params, name):
             mask &= snapshot.term("flags", name)
+    if params.free:
+        mask &= snapshot.price_at_most(0)
     if params.max_price_pence is not None:
         mask &= snapshot.price_at_most(params.max_price_pence)
     if params.min_rating is not None:
@@ -1092,14 +1101,17 @@ def _filter_mask(snapshot: _Snapshot, params) -> int:
     return mask
 
 
-def _page_of_tiers(snapshot: _Snapshot, tiers, offset: int, limit: int) -> list[int]:
+def _page_of_groups(snapshot: _Snapshot, order: str, groups, offset: int,
+                    limit: int) -> list[int]:
+    """One page of the documents of groups ((score, mask) pairs, in the order shown), each
+    group in the given sort order."""
     found: list[int] = []
-    for _, mask in tiers:
+    for _, mask in groups:
         count = mask.bit_count()
         if offset >= count:
             offset -= count
             continue
-        found += snapshot.page("newest", mask, offset, limit - len(found))
+        found += snapshot.page(order, mask, offset, limit - len(found))
         offset = 0
         if len(found) == limit:
             break
@@ -1126,6 +1138,7 @@ def _facet_counts(snapshot: _Snapshot, result: int) -> dict[str, dict[str, int]]
     }
     for name in FLAGS:
         facets[name] = {"true": (snapshot.term("flags", name) & result).bit_count()}
+    facets["free"] = {"true": (snapshot.price_at_most(0) & result).bit_count()}
     return facets
 
 

@@ -27,7 +27,7 @@ _CHOICES = {
     "sort": vocabulary.SORTS,
 }
 
-_FLAGS = ("ulo", "micro", "evenings", "weekends", "poolable")
+_FLAGS = ("ulo", "micro", "evenings", "weekends", "poolable", "free", "exact")
 
 
 def _text(args: Mapping[str, str], name: str) -> str:
@@ -101,7 +101,7 @@ def _page(args: Mapping[str, str]) -> int:
 
 def parse_search_params(args: Mapping[str, str]) -> SearchParams:
     """Read q, category, area, mode, language, max_price, min_rating, provider_type, ulo,
-    micro, evenings, weekends, poolable, sort and page; raise InvalidParameter on bad values."""
+    micro, evenings, weekends, poolable, free, exact, sort and page; raise InvalidParameter on bad values."""
     query = " ".join(_text(args, "q").split())
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidParameter("q", f"q must be at most {MAX_QUERY_LENGTH} characters")

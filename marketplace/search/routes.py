@@ -1,7 +1,7 @@
 """GET /search: the search page. A plain GET form (no JavaScript needed) over the search service.
 
-Every link the page builds (pages, "remove filter", "did you mean") keeps the rest of the
-search, so nobody loses their filters. The page's content (templates/search/_page_body.html)
+Every link the page builds (pages, "remove filter", "did you mean", "remove" beside a word
+read as a filter) keeps the rest of the search, so nobody loses their filters. The page's content (templates/search/_page_body.html)
 depends only on the query string and the index generation for everyone but a logged-in
 budget holder (whose results carry their own spending-rule notices), so for them it is
 rendered once per generation and query string and kept (search.generation_cache); a
@@ -44,6 +44,7 @@ CHECKBOX_FILTERS: list[tuple[str, str, str]] = [
     ("evenings", "Evenings", ""),
     ("weekends", "Weekends", ""),
     ("poolable", "Can be pooled", serialisers.BADGE_EXPLANATIONS["pool"]),
+    ("free", "Free", "No charge: shown as “Free” on the listing."),
 ]
 FILTER_NAMES = {name: legend for name, legend, _ in CHOICE_FILTERS} | {
     name: label for name, label, _ in CHECKBOX_FILTERS
@@ -157,9 +158,35 @@ class SearchPage:
         return links
 
     @property
+    def filter_words(self) -> list[dict]:
+        """Words of the query read as filters: what each did, a link removing it and one
+        searching for it as a plain word instead (query_words.py)."""
+        return [{"typed": word.typed, "phrase": word.phrase,
+                 "remove_url": self.url(q=word.query_without or None),
+                 "as_text_url": self.url(q=word.query_as_text)}
+                for word in self.results.applied_words]
+
+    @property
+    def partial_message(self) -> str | None:
+        """Said when some results do not match every word (search.partial)."""
+        results = self.results
+        if not results.total or results.total == results.full_total:
+            return None
+        if not results.full_total:
+            return "No service matches every word; these match most of them."
+        every = ("1 service matches" if results.full_total == 1
+                 else f"{results.full_total} services match")
+        return f"{every} every word; the ones after that match most of them."
+
+    @property
+    def exact_url(self) -> str:
+        """The search for the words exactly as typed (no correction, no filter words)."""
+        return self.url(exact="true", page=None)
+
+    @property
     def clear_filters_url(self) -> str:
         return url_for("search.search", **{k: v for k, v in self.state.items()
-                                           if k in ("q", "sort")})
+                                           if k in ("q", "sort", "exact")})
 
     @property
     def suggestion_url(self) -> str | None:
@@ -169,7 +196,8 @@ class SearchPage:
 
     @property
     def hidden_filters(self) -> dict[str, str]:
-        return {k: v for k, v in self.state.items() if k not in ("q", "area")}
+        # Not "exact": it was about the words of this search, and a new one is typed.
+        return {k: v for k, v in self.state.items() if k not in ("q", "area", "exact")}
 
     @property
     def state_without_sort(self) -> dict[str, str]:
@@ -234,6 +262,8 @@ def search_state(params: SearchParams) -> dict[str, str]:
     state.update(params.filters())
     if params.sort != "relevance":
         state["sort"] = params.sort
+    if params.exact:
+        state["exact"] = "true"
     return state
 
 

@@ -4,10 +4,14 @@ search_services checks that this node's index has been built (SearchStartingUp, 
 if its worker is still building it: no request ever waits for a rebuild), expands the query with synonyms, asks the index for one page of ids, the total and facet counts over the
 whole result set, loads those services from the database, offers a "did you mean" correction
 when a typed word matches nothing and the corrected query finds results (under the current
-filters or, failing that, anywhere), and records an anonymous
+filters or, failing that, anywhere), and shows the corrected query's results instead when
+nothing matched every word typed and the correction does; words naming a filter value
+("Urdu", "evenings") are read as filters first (query_words.py). It records an anonymous
 search log row (search_log.py writes them in batches, outside the request's transaction).
 """
 from __future__ import annotations
+
+import dataclasses
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,7 +21,7 @@ from marketplace import areas, vocabulary
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.providers.models import Service
-from marketplace.search import index, search_log, synonyms, upkeep
+from marketplace.search import index, query_words, search_log, synonyms, upkeep
 from marketplace.search.types import FacetValue, SearchHit, SearchParams, SearchResults
 
 SUMMARY_LENGTH = 200
@@ -28,6 +32,7 @@ _FLAG_LABELS = {
     "evenings": "Evenings",
     "weekends": "Weekends",
     "poolable": "Can be bought together (pooled)",
+    "free": "Free",
 }
 
 _CHOICE_FACETS = {
@@ -48,19 +53,37 @@ def search_services(
 ) -> SearchResults:
     page_size = page_size or current_app.config["SEARCH_PAGE_SIZE"]
     upkeep.ensure_ready()
-    units = tuple(synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(params.q))
-    found = index.search(
-        params, units, offset=(params.page - 1) * page_size, limit=page_size
-    )
+    text_params, applied = query_words.interpret(params)
+    found, units = _find(text_params, page_size)
+    if applied and not found.total:
+        # The words read as filters left nothing ("peer support for young men": no young
+        # men's group is filed under peer support): search them as words instead.
+        literal = dataclasses.replace(params, exact=True)
+        retry, retry_units = _find(literal, page_size)
+        if retry.total:
+            text_params, applied, found, units = literal, (), retry, retry_units
+    suggestion = _derived(found, "suggestion", lambda: _suggestion(text_params, units))
+    corrected = None
+    if suggestion and not found.full_total and not params.exact:
+        # Nothing matched every word, but the corrected spelling does here: show that.
+        retry, _ = _find(dataclasses.replace(text_params, q=suggestion), page_size)
+        if retry.full_total:
+            found, corrected, suggestion = retry, suggestion, None
     results = SearchResults(
         params=params,
         hits=_load_hits(found.service_ids, found.generation),
         total=found.total,
         page=params.page,
         page_size=page_size,
-        facets=_derived(found, "facets", lambda: _facets(params, found.facet_counts, found.total)),
-        suggestion=_derived(found, "suggestion", lambda: _suggestion(params, units)),
+        # Keyed by params too: the boxes ticked are the ones asked for, not the filter words.
+        facets=_derived(found, ("facets", params),
+                        lambda: _facets(params, found.facet_counts, found.total)),
+        suggestion=suggestion,
         generation=found.generation,
+        full_total=found.full_total,
+        applied_words=applied,
+        text=text_params.q,
+        corrected=corrected,
     )
     if log:
         search_log.record_search(
@@ -70,7 +93,13 @@ def search_services(
     return results
 
 
-def _derived(found: index.IndexResult, name: str, work):
+def _find(params: SearchParams, page_size: int):
+    units = tuple(synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(params.q))
+    found = index.search(params, units, offset=(params.page - 1) * page_size, limit=page_size)
+    return found, units
+
+
+def _derived(found: index.IndexResult, name, work):
     """work(), computed once per cached index result (it depends only on that result, the
     parameters and the index generation, which are its cache key)."""
     if name not in found.derived:
@@ -209,9 +238,10 @@ def _suggestion(params: SearchParams, units: tuple[synonyms.QueryUnit, ...]) -> 
     corrected_units = tuple(
         synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(corrected)
     )
-    # Offer it if it finds something under the current filters or, failing that, anywhere
+    # Offer it if something matches all its words under the current filters or, failing that, anywhere
     # (the no-results page also suggests widening the filters).
     for scope in (params, SearchParams(q=corrected)):
-        if index.search(scope, corrected_units, offset=0, limit=0, with_facets=False).total:
+        if index.search(scope, corrected_units, offset=0, limit=0,
+                        with_facets=False).full_total:
             return corrected
     return None

@@ -22,6 +22,10 @@ class SearchParams:
     evenings: bool = False
     weekends: bool = False
     poolable: bool = False
+    #: Only services priced at £0.
+    free: bool = False
+    #: Search the words exactly as typed: no words read as filters, no spelling correction.
+    exact: bool = False
     #: One of vocabulary.SORTS.
     sort: str = "relevance"
     page: int = 1
@@ -38,10 +42,26 @@ class SearchParams:
             found["max_price"] = f"{pounds}.{pence:02d}" if pence else str(pounds)
         if self.min_rating is not None:
             found["min_rating"] = str(self.min_rating)
-        for name in ("ulo", "micro", "evenings", "weekends", "poolable"):
+        for name in ("ulo", "micro", "evenings", "weekends", "poolable", "free"):
             if getattr(self, name):
                 found[name] = "true"
         return found
+
+
+@dataclass(frozen=True)
+class AppliedWord:
+    """A word (or phrase) of the query read as a filter: "Urdu" -> language "ur"."""
+
+    #: What was typed, as it was typed ("Urdu", "M14").
+    typed: str
+    #: The parameter it set and its query-string value.
+    parameter: str
+    value: str
+    #: How the page says it: "in Urdu", "in the evenings".
+    phrase: str
+    #: The query without this word, and with it quoted (so searched as plain text).
+    query_without: str
+    query_as_text: str
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,15 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     #: A corrected query to offer as "Did you mean ...?", or None.
     suggestion: str | None = None
+    #: How many results match every word searched; the rest match most of them.
+    full_total: int = 0
+    #: Words of the query read as filters (query_words.py), in the order typed.
+    applied_words: tuple["AppliedWord", ...] = ()
+    #: The words searched as text once the filter words were taken out.
+    text: str = ""
+    #: When the words searched found nothing and a corrected spelling did: the corrected
+    #: words, whose results these are (text is then what was typed).
+    corrected: str | None = None
     #: The index generation these results came from (index.IndexResult.generation): what is
     #: derived from them alone may be cached until it changes.
     generation: tuple[str, int] = ("", 0)

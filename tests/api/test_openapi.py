@@ -38,7 +38,7 @@ def test_every_search_parameter_lists_the_values_the_api_accepts(openapi_documen
     parameters = _parameters(openapi_document, "/services")
     assert set(parameters) == {"q", "category", "area", "mode", "language", "max_price",
                                "min_rating", "provider_type", "ulo", "micro", "evenings",
-                               "weekends", "poolable", "sort", "page"}
+                               "weekends", "poolable", "free", "exact", "sort", "page"}
     assert parameters["category"]["schema"]["enum"] == vocabulary.values(vocabulary.CATEGORIES)
     assert parameters["mode"]["schema"]["enum"] == vocabulary.values(vocabulary.DELIVERY_MODES)
     assert parameters["language"]["schema"]["enum"] == vocabulary.values(vocabulary.LANGUAGES)

@@ -91,12 +91,15 @@ def test_a_repeated_search_is_answered_again_after_a_change_and_each_is_logged(c
     assert db.session.scalar(db.select(db.func.count()).select_from(SearchLogEntry)) == 3
 
 
-def test_a_misspelling_gets_a_suggestion(client):
+def test_a_misspelling_with_no_results_shows_the_corrected_results(client):
     make_service(title="Befriending visits", category="befriending")
 
     body = _search(client, q="befreinding").get_json()
+    assert body["corrected"] == "befriending"
+    assert [hit["title"] for hit in body["results"]] == ["Befriending visits"]
 
-    assert body["suggestion"] == "befriending"
+    body = _search(client, q="befreinding", exact="true").get_json()
+    assert (body["total"], body["corrected"], body["suggestion"]) == (0, None, "befriending")
 
 
 def test_each_search_is_logged_without_identity_as_an_api_search(client):

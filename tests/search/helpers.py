@@ -17,6 +17,12 @@ def titles(**args) -> list[str]:
     return [hit.title for hit in search(page_size=100, **args).hits]
 
 
+def full_titles(**args) -> list[str]:
+    """Titles of the results matching every word (partial matches follow them)."""
+    results = search(page_size=100, **args)
+    return [hit.title for hit in results.hits[:results.full_total]]
+
+
 def edit_service(service, **changes) -> None:
     for name, value in changes.items():
         setattr(service, name, value)

@@ -84,7 +84,7 @@ def test_every_facet_count_equals_the_total_with_that_filter_added(app, base):
     results = search(**base)
     assert set(results.facets) == {
         "category", "area", "mode", "language", "provider_type", "max_price", "min_rating",
-        "ulo", "micro", "evenings", "weekends", "poolable",
+        "ulo", "micro", "evenings", "weekends", "poolable", "free",
     }
     checked = 0
     for name, values in results.facets.items():

@@ -15,10 +15,14 @@ def test_finds_words_in_title_description_provider_category_and_tags(app):
     assert titles(q="photographs") == titles(q="photograph")  # stemmed
 
 
-def test_every_word_must_match(app):
+def test_services_matching_every_word_come_before_those_matching_some(app):
     build_market()
     assert titles(q="advocacy phone") == ["Independent advocacy by phone"]
-    assert titles(q="advocacy swimming") == []
+    # No service has both words: each that has one of the two follows, and none is "full".
+    results = search(q="advocacy swimming", exact="true")
+    assert results.full_total == 0
+    assert {hit.title for hit in results.hits} == {"Independent advocacy by phone",
+                                                   "Leisure centre membership"}
 
 
 def test_pa_finds_personal_assistance(app):
@@ -57,13 +61,16 @@ def test_gym_finds_fitness(app):
 
 def test_misspelt_word_gets_a_suggestion_that_finds_results(app):
     build_market()
+    # Nothing matches the words typed, so the corrected words' results are shown.
     results = search(q="befreinding")
-    assert results.total == 0
-    assert results.suggestion == "befriending"
-    assert search(q=results.suggestion).total == 1
+    assert results.corrected == "befriending"
+    assert [hit.title for hit in results.hits] == ["Befriending visits"]
 
-    assert search(q="photografy").suggestion == "photography"
-    assert search(q="photografy walks").suggestion == "photography walks"
+    assert search(q="photografy").corrected == "photography"
+    assert search(q="photografy walks").corrected == "photography walks"
+    # Asked for exactly as typed: no correction, only the offer.
+    exact = search(q="befreinding", exact="true")
+    assert (exact.total, exact.corrected, exact.suggestion) == (0, None, "befriending")
 
 
 def test_no_suggestion_for_correct_words_or_hopeless_ones(app):
@@ -76,7 +83,8 @@ def test_no_suggestion_for_correct_words_or_hopeless_ones(app):
 def test_suggestion_is_offered_even_when_filters_exclude_its_results(app):
     build_market()
     # No photography in Bolton, but the corrected word is still the one meant.
-    assert search(q="photografy", area="bolton").suggestion == "photography"
+    results = search(q="photografy", area="bolton")
+    assert (results.total, results.suggestion) == (0, "photography")
 
 
 def test_no_suggestion_when_the_corrected_query_finds_nothing(app):
