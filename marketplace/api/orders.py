@@ -40,7 +40,8 @@ from marketplace.orders.models import Order
 from marketplace.orders.outcome_privacy import may_see_outcome, outcome_for
 from marketplace.orders.placing import Confirmed, place_order_once
 from marketplace.orders.services import OrderRequest
-from marketplace.orders.queries import arrived_as, is_card_payment, shown_state, state_label
+from marketplace.orders.queries import (arrived_as, is_card_payment, names_seen_by, shown_as,
+                                        shown_state, state_label)
 from marketplace.orders.states import PERSON_ACTIONS, IllegalTransition
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -85,7 +86,7 @@ def _order_request(user: User) -> tuple[int, OrderRequest, int | None]:
 # ---------------------------------------------------------------- the order's public shape
 
 
-def _person(user: User | None) -> dict[str, Any] | None:
+def _named(user) -> dict[str, Any] | None:
     return {"id": user.id, "display_name": user.display_name} if user else None
 
 
@@ -114,10 +115,10 @@ def _acting_for(event, people: dict[int, User]) -> User | None:
 PAYER_NOT_RECORDED = "by card; who paid was not recorded"
 
 
-def _done_by(event, people: dict[int, User]) -> str:
+def _done_by(event, people: dict[int, User], aliases: dict[int, str]) -> str:
     if event.actor is None and is_card_payment(event):
         return PAYER_NOT_RECORDED
-    return done_by_text(event.actor, _acting_for(event, people))
+    return done_by_text(shown_as(event.actor, aliases), _acting_for(event, people))
 
 
 def order_body(order: Order, viewer: User) -> dict[str, Any]:
@@ -127,6 +128,13 @@ def order_body(order: Order, viewer: User) -> dict[str, Any]:
 def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
     people = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(
         {event.on_behalf_of_id for event in order.events if event.on_behalf_of_id})))}
+    # A provider sees a pool member by the name they chose (pools/provider_view.py).
+    aliases = names_seen_by(viewer, order)
+
+    def _person(user: User | None) -> dict[str, Any] | None:
+        return _named(shown_as(user, aliases))
+
+    people = {i: shown_as(user, aliases) for i, user in people.items()}
     # The outcome comes from the holder's support plan (special-category data).
     outcome = outcome_for(viewer, order)
     return {
@@ -142,7 +150,8 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
                     "api_url": url_for("api.service", service_id=order.service_id, _external=True)},
         "provider": {"id": order.provider_id, "name": order.provider.name},
         "quantity": order.quantity,
-        "price_unit": choice(vocabulary.PRICE_UNITS, order.price_unit),
+        "price_unit": choice(vocabulary.PRICE_UNITS + vocabulary.ORDER_ONLY_UNITS,
+                             order.price_unit),
         "unit_price_pence": order.unit_price_pence,
         "unit_price_display": format_pence(order.unit_price_pence),
         "total_pence": order.total_pence,
@@ -163,7 +172,7 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
             "happened_at": _utc(event.created_at),
             "actor": _person(event.actor),
             "on_behalf_of": _person(_acting_for(event, people)),
-            "done_by": _done_by(event, people),
+            "done_by": _done_by(event, people, aliases),
             "note": event.note or "",
         } for event in order.events],
     }

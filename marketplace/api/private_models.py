@@ -13,7 +13,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from marketplace.api.models import Category, Day, Moment, PriceUnit, Shape, Uri, choice_model
+from marketplace import vocabulary
+from marketplace.api.models import Category, Day, Moment, Shape, Uri, choice_model
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
 from marketplace.ids import MAX_BIG_ID, MAX_ID
 from marketplace.orders.models import ORDER_STATES
@@ -26,6 +27,11 @@ MAX_NOTE_LENGTH_ACTION = 1000
 
 FundingStreamKind = choice_model("FundingStreamKind", STREAM_KINDS, "A kind of funding")
 Route = choice_model("Route", ROUTES, "How a budget is held")
+
+#: An order's unit: a service's, or "pool_share" for a member's share of a funded pool.
+OrderPriceUnit = choice_model("OrderPriceUnit",
+                              vocabulary.PRICE_UNITS + vocabulary.ORDER_ONLY_UNITS,
+                              "What the price paid for")
 
 
 def _money(name: str, description: str) -> dict[str, Any]:
@@ -171,7 +177,7 @@ Order = create_model(
     service=(OrderedService, ...),
     provider=(Organisation, ...),
     quantity=(int, Field(ge=1)),
-    price_unit=(PriceUnit, ...),
+    price_unit=(OrderPriceUnit, ...),
     **_money("unit_price", "The price per unit when ordered"),
     **_money("total", "quantity times unit price: the money set aside"),
     starts_on=(Day | None, Field(description="When the support starts, if said.")),

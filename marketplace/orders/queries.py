@@ -182,6 +182,30 @@ def _line(event: OrderEvent, actor: User | None, order: Order, people: dict[int,
     return f"{_what_happened(event)} {_by(event, actor, order, people)}"
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A person as this viewer may see them: a provider sees a pool member by the name they
+    chose, never their own (marketplace/pools/provider_view.py)."""
+
+    id: int
+    role: str
+    display_name: str
+
+
+def names_seen_by(viewer: User | None, order: Order) -> dict[int, str]:
+    # Imported here: the pools area builds on orders, not the other way round.
+    from marketplace.pools.provider_view import aliases_for
+
+    return aliases_for(viewer, order)
+
+
+def shown_as(user: User | None, aliases: dict[int, str]):
+    """The person, or a stand-in carrying the name this viewer may see."""
+    if user is None or user.id not in aliases:
+        return user
+    return Shown(user.id, user.role, aliases[user.id])
+
+
 def history(order: Order, viewer: User | None = None) -> list[HistoryLine]:
     """ "Placed by Jo Broker on behalf of Sam Patel on 3 May 2026", oldest first; who paid by
     card is said as fits the viewer ("Paid by card by you")."""
@@ -192,6 +216,9 @@ def history(order: Order, viewer: User | None = None) -> list[HistoryLine]:
     people = {
         user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))
     } if ids else {}
+    aliases = names_seen_by(viewer, order)
+    if aliases:
+        people = {i: shown_as(u, aliases) for i, u in people.items()}
     lines = []
     for event in events:
         actor = people.get(event.actor_id) if event.actor_id else None

@@ -25,6 +25,7 @@ from marketplace.ledger import services as ledger
 from marketplace.times import format_date, london_days_later, utcnow
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
+from marketplace.orders import queries
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.outcome_privacy import outcome_for
 from marketplace.orders.states import TRANSITIONS, IllegalTransition, transition_for
@@ -354,17 +355,29 @@ def _order_link(order: Order) -> str:
         return f"/orders/{order.id}"
 
 
+def _by_text(actor: User | None, holder: User, names: dict[int, str]) -> str:
+    """ " by Sam Patel", " by Jo Broker on behalf of Sam Patel", with the names this reader
+    may see (a provider reading about a pool share sees the member's chosen name)."""
+    if actor is None:
+        return ""
+    by = f" by {names.get(actor.id, actor.display_name)}"
+    if actor.id != holder.id and actor.role == "supporter":
+        by += f" on behalf of {names.get(holder.id, holder.display_name)}"
+    return by
+
+
 def _tell_people(order: Order, done: str, actor: User | None, holder: User) -> None:
     link = _order_link(order)
-    by = ""
-    if actor is not None:
-        by = f" by {actor.display_name}"
-        if actor.id != holder.id and actor.role == "supporter":
-            by += f" on behalf of {holder.display_name}"
-    message = f"Order {order.id} for {order.service_title} ({format_pence(order.total_pence)}) was {done}{by}."
-    if order.state == "delivered" and order.auto_confirm_at is not None:
-        message += (" If nobody confirms it or says something went wrong, it is confirmed "
-                    f"automatically on {format_date(order.auto_confirm_at)}.")
+
+    def message_for(person: User) -> str:
+        by = _by_text(actor, holder, queries.names_seen_by(person, order))
+        message = (f"Order {order.id} for {order.service_title} "
+                   f"({format_pence(order.total_pence)}) was {done}{by}.")
+        if order.state == "delivered" and order.auto_confirm_at is not None:
+            message += (" If nobody confirms it or says something went wrong, it is confirmed "
+                        f"automatically on {format_date(order.auto_confirm_at)}.")
+        return message
+
     subject = f"Order {order.id} was {done}"
     recipients = {holder.id: holder}
     provider_owner = order.provider.owner
@@ -372,8 +385,8 @@ def _tell_people(order: Order, done: str, actor: User | None, holder: User) -> N
     if actor is not None:
         recipients.pop(actor.id, None)
     for person in recipients.values():
-        notify(person, message + _what_it_is_for(order, person), link=link, order_id=order.id,
-               email_subject=subject)
+        notify(person, message_for(person) + _what_it_is_for(order, person), link=link,
+               order_id=order.id, email_subject=subject)
 
 
 def _what_it_is_for(order: Order, person: User) -> str:
