@@ -27,6 +27,7 @@ from marketplace.pools.models import Pool, PoolMember
 from marketplace.pools.shares import most_anyone_pays
 from marketplace.providers.models import Service
 from marketplace.times import london_today
+from marketplace.areas import area_label
 
 blueprint = Blueprint("pools", __name__)
 buyers_only = role_required("holder", "supporter")
@@ -43,6 +44,23 @@ def pools_on_service(service: Service) -> dict:
 
 
 blueprint.add_app_template_global(pools_on_service, "pools_on_service")
+
+
+def pooling_notes(service_id: int) -> list[tuple[str, str]]:
+    """For a search result, to a logged-in budget holder only (their result pages are never
+    cached, so the counts are live): ("3 people in Salford are pooling for this", link)."""
+    if not (current_user.is_authenticated and current_user.role == "holder"):
+        return []
+    notes = []
+    for pool in access.open_pools_for(current_user, service_id=service_id):
+        people = "1 person" if pool.member_count == 1 else f"{pool.member_count} people"
+        where = f" in {area_label(pool.local_authority)}" if pool.local_authority else ""
+        notes.append((f"{people}{where} {'is' if pool.member_count == 1 else 'are'} pooling "
+                      f"for this", url_for("pools.pool_page", pool_id=pool.id)))
+    return notes
+
+
+blueprint.add_app_template_global(pooling_notes, "pooling_notes")
 
 
 def _holder(holder_id_text):
