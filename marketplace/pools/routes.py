@@ -105,14 +105,14 @@ def start(service_id: int):
         form.sessions.process_data(1)
         form.min_members.process_data(2)
         form.max_members.process_data(service.capacity or 6)
-        form.deadline_on.data = london_today() + timedelta(days=14)
+        form.closing_date.data = london_today() + timedelta(days=14)
         form.display_name.data = holder.display_name.split()[0]
     status = 200
     if form.validate_on_submit():
         pool_request = services.PoolRequest(
             service_id=service.id, sessions=form.sessions.number,
             min_members=form.min_members.number, max_members=form.max_members.number,
-            deadline_on=form.deadline_on.data, open_to=form.open_to.data,
+            deadline_on=form.closing_date.data, open_to=form.open_to.data,
             title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
         pledge = services.Pledge(form.budget_id.data, form.display_name.data)
         try:
@@ -130,8 +130,10 @@ def start(service_id: int):
                                     invite=started.invite_token))
     elif request.method == "POST":
         status = 400
+    example = london_today() + timedelta(days=14)
     return render_template("pools/start.html", form=form, service=service, holder=holder,
-                           options=options), status
+                           options=options,
+                           example_day=f"{example.day} {example.month} {example.year}"), status
 
 
 # ---------------------------------------------------------------- one pool
