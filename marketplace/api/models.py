@@ -205,6 +205,9 @@ PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key"
                            "holder_id", "service_id", "quantity", "starts_on", "ends_on",
                            "note_to_provider", "outcome_id", "outcome_shared", "expected_total_pence",
                            "note"]
+#: The pools API's fields and parameters (api/pool_models.py).
+POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date", "open_to",
+                        "title", "what_it_buys", "display_name", "member_id", "invite"]
 
 
 class ErrorDetail(Shape):
@@ -214,7 +217,8 @@ class ErrorDetail(Shape):
     code: str = Field(pattern="^[a-z_]+$", description="A stable machine-readable code.",
                       examples=["invalid_parameter", "not_found"])
     message: str = Field(description="What went wrong, in plain English.")
-    parameter: _one_of(SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
+    parameter: _one_of(SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES
+                       + POOL_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
         None, description="The query parameter, header (Idempotency-Key), request body "
         "field, or 'body' for the request body as a whole, that was wrong, when one was.",
         json_schema_extra=lambda schema: schema.pop("default", None))

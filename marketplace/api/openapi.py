@@ -14,7 +14,8 @@ from flask import current_app, url_for
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace import vocabulary
-from marketplace.api import blueprint, models, private_models
+from marketplace.api import blueprint, models, pool_models, private_models
+from marketplace.api.pool_openapi import pool_paths
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
 from marketplace.api.me import MAX_CURSOR, MAX_STATEMENT_PAGE
@@ -44,8 +45,11 @@ POUNDS_PATTERN = r"^\s*£?\s*[0-9]{1,7}(\.[0-9]{1,2})?\s*$"
 #: The bodies the API sends (schemas as serialised) and reads (schemas as validated).
 RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderSummary,
                    models.ProviderDetail, models.SearchResults, models.Error,
-                   private_models.BudgetList, private_models.StatementPage, private_models.Order]
-REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest]
+                   private_models.BudgetList, private_models.StatementPage, private_models.Order,
+                   pool_models.Pool, pool_models.PoolList]
+REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest,
+                  pool_models.PoolRequest, pool_models.PledgeRequest, pool_models.LeaveRequest,
+                  pool_models.GroupActionRequest]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
     "holder": "the budget holder, or a supporter they gave the 'buy' permission",
@@ -231,6 +235,7 @@ def build_document() -> dict[str, Any]:
                     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
                 },
                 "OrderId": _id_parameter("order_id", "order"),
+                "PoolId": _id_parameter("pool_id", "pool"),
             },
             "responses": {**_common_responses(), **_private_responses()},
             "securitySchemes": {"bearer": {
@@ -436,7 +441,7 @@ def _private_paths() -> dict[str, Any]:
     }
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
-    return paths
+    return {**paths, **pool_paths()}
 
 
 @blueprint.get("/openapi.json")

@@ -22,12 +22,22 @@ def _session_key(pool: Pool) -> str:
     return f"pool-invite-{pool.id}"
 
 
+def token_matches(pool: Pool, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(invite_token_hash(token), pool.invite_token_hash)
+
+
 def accept_invite(pool: Pool, token: str | None) -> bool:
     """A right invite token lets this browser see the pool from now on."""
-    if token and hmac.compare_digest(invite_token_hash(token), pool.invite_token_hash):
+    if token_matches(pool, token):
         session[_session_key(pool)] = True
         return True
     return False
+
+
+def may_join(user: User, pool: Pool) -> bool:
+    """Someone with a budget (or a supporter) while the pool takes pledges."""
+    return (user.is_authenticated and user.role in ("holder", "supporter")
+            and pool.state in TAKING_PLEDGES)
 
 
 def was_invited(pool: Pool) -> bool:
@@ -49,15 +59,16 @@ def _staff_of_a_member(user: User, pool: Pool) -> bool:
             OrganisationMember.organisation_id.in_(organisations))) is not None
 
 
-def may_see(user: User, pool: Pool) -> bool:
+def may_see(user: User, pool: Pool, *, invited: bool | None = None) -> bool:
+    """`invited`: this browser came with the invite link (the default reads the session)."""
     if not user.is_authenticated:
         return False
     if members_acted_for(user, pool) or pool.started_by_id == user.id:
         return True
     if any(consent.may_act_for(user, member.holder_id, "view") for member in pool.live_members):
         return True
-    if pool.state in TAKING_PLEDGES and user.role in ("holder", "supporter") and (
-            was_invited(pool) or pool.open_to != "invite"):
+    invited = was_invited(pool) if invited is None else invited
+    if may_join(user, pool) and (invited or pool.open_to != "invite"):
         return True
     return _staff_of_a_member(user, pool)
 

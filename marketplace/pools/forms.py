@@ -43,7 +43,7 @@ class StartPoolForm(PledgeFields, FlaskForm):
     sessions = _whole("How many sessions", 1, MAX_SESSIONS, "a number of sessions")
     min_members = _whole("The fewest people it can go ahead with", 2, 50, "a number of people")
     max_members = _whole("The most people who can join", 2, 50, "a number of people")
-    deadline_on = PlainDateField("Closing date", validators=[Required("Enter a closing date")])
+    closing_date = PlainDateField("Closing date", validators=[Required("Enter a closing date")])
     open_to = RadioField("Who can join", choices=OPEN_TO_CHOICES, default="invite")
     submit = SubmitField("Start the pool")
 

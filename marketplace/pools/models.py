@@ -117,6 +117,8 @@ class PoolMember(db.Model):
     captured_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
     #: What went wrong with the card, in words shown to the member.
     card_problem: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    #: The API client's Idempotency-Key: the same key pledges once.
+    idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(255), nullable=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
@@ -126,6 +128,8 @@ class PoolMember(db.Model):
     budget: so.Mapped["Budget"] = so.relationship()  # noqa: F821
 
     __table_args__ = (
+        sa.UniqueConstraint("pledged_by_id", "idempotency_key",
+                            name="uq_pool_members_pledged_by_key"),
         sa.CheckConstraint("pledged_pence > 0", name="pledge_positive"),
         # Nobody pays more than they pledged.
         sa.CheckConstraint("share_pence IS NULL OR (share_pence > 0 AND "

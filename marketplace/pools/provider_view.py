@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.errors import DomainError, NotFound
+from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.pools.models import Pool, PoolMember
+from marketplace.pools.services import PoolRefusal
 
 #: What the provider does to a whole group, and the share-order state each applies to.
 GROUP_ACTIONS = {"accept": "awaiting_provider", "decline": "awaiting_provider",
@@ -89,7 +90,7 @@ def act_on_group(provider_user: User, pool_id: int, action: str, note: str = "")
     group = group_for(provider_user, pool_id)
     waiting = group.waiting_for(action)
     if not waiting:
-        raise DomainError("Nothing in this group purchase is waiting for that.")
+        raise PoolRefusal("Nothing in this group purchase is waiting for that.")
     for order in waiting:
         orders.act_on_order(provider_user, order.id, action, note)
     return len(waiting)

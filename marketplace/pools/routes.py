@@ -27,6 +27,7 @@ from marketplace.pools.models import Pool, PoolMember
 from marketplace.pools.shares import most_anyone_pays
 from marketplace.providers.models import Service
 from marketplace.times import london_today
+from marketplace.areas import area_label
 
 blueprint = Blueprint("pools", __name__)
 buyers_only = role_required("holder", "supporter")
@@ -43,6 +44,23 @@ def pools_on_service(service: Service) -> dict:
 
 
 blueprint.add_app_template_global(pools_on_service, "pools_on_service")
+
+
+def pooling_notes(service_id: int) -> list[tuple[str, str]]:
+    """For a search result, to a logged-in budget holder only (their result pages are never
+    cached, so the counts are live): ("3 people in Salford are pooling for this", link)."""
+    if not (current_user.is_authenticated and current_user.role == "holder"):
+        return []
+    notes = []
+    for pool in access.open_pools_for(current_user, service_id=service_id):
+        people = "1 person" if pool.member_count == 1 else f"{pool.member_count} people"
+        where = f" in {area_label(pool.local_authority)}" if pool.local_authority else ""
+        notes.append((f"{people}{where} {'is' if pool.member_count == 1 else 'are'} pooling "
+                      f"for this", url_for("pools.pool_page", pool_id=pool.id)))
+    return notes
+
+
+blueprint.add_app_template_global(pooling_notes, "pooling_notes")
 
 
 def _holder(holder_id_text):
@@ -87,14 +105,14 @@ def start(service_id: int):
         form.sessions.process_data(1)
         form.min_members.process_data(2)
         form.max_members.process_data(service.capacity or 6)
-        form.deadline_on.data = london_today() + timedelta(days=14)
+        form.closing_date.data = london_today() + timedelta(days=14)
         form.display_name.data = holder.display_name.split()[0]
     status = 200
     if form.validate_on_submit():
         pool_request = services.PoolRequest(
             service_id=service.id, sessions=form.sessions.number,
             min_members=form.min_members.number, max_members=form.max_members.number,
-            deadline_on=form.deadline_on.data, open_to=form.open_to.data,
+            deadline_on=form.closing_date.data, open_to=form.open_to.data,
             title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
         pledge = services.Pledge(form.budget_id.data, form.display_name.data)
         try:
@@ -112,8 +130,10 @@ def start(service_id: int):
                                     invite=started.invite_token))
     elif request.method == "POST":
         status = 400
+    example = london_today() + timedelta(days=14)
     return render_template("pools/start.html", form=form, service=service, holder=holder,
-                           options=options), status
+                           options=options,
+                           example_day=f"{example.day} {example.month} {example.year}"), status
 
 
 # ---------------------------------------------------------------- one pool

@@ -18,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.money import format_pence
 from marketplace.notifications.services import notify
-from marketplace.orders.services import spending_rule_problem
+from marketplace.orders.services import SpendingRuleRefusal, spending_rule_problem
 from marketplace.pools import shares
 from marketplace.pools.models import MAX_PLACES, OPEN_TO, Pool, PoolMember
 from marketplace.providers.models import Service
@@ -96,7 +96,7 @@ def _checked_request(request: PoolRequest) -> Service:
     today = london_today()
     if not today < request.deadline_on <= today + timedelta(days=LONGEST_DEADLINE_DAYS):
         raise DomainError("Choose a closing date from tomorrow to six months ahead",
-                          field="deadline_on")
+                          field="closing_date")
     if request.open_to not in OPEN_TO:
         raise DomainError("Choose who may join", field="open_to")
     return service
@@ -184,7 +184,7 @@ def _checked_pledge(holder: User, service: Service, pledge: Pledge) -> tuple[Bud
         raise NotFound("We could not find that budget.", field="budget_id")
     problem = spending_rule_problem(budget, service)
     if problem:
-        raise DomainError(problem, field="budget_id")
+        raise SpendingRuleRefusal(problem, field="budget_id")
     display_name = " ".join(pledge.display_name.split())
     if not 1 <= len(display_name) <= 60:
         raise DomainError("Enter the name other members will see, up to 60 characters",

@@ -91,6 +91,7 @@ def upgrade():
     sa.Column('payment_intent_id', sa.String(length=255), nullable=True),
     sa.Column('captured_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('card_problem', sa.String(length=300), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=255), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
@@ -104,7 +105,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_pool_members_order_id_orders')),
     sa.ForeignKeyConstraint(['pledged_by_id'], ['users.id'], name=op.f('fk_pool_members_pledged_by_id_users')),
     sa.ForeignKeyConstraint(['pool_id'], ['pools.id'], name=op.f('fk_pool_members_pool_id_pools')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pool_members'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pool_members')),
+    sa.UniqueConstraint('pledged_by_id', 'idempotency_key',
+                        name='uq_pool_members_pledged_by_key')
     )
     with op.batch_alter_table('pool_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pool_members_budget_id'), ['budget_id'], unique=False)

@@ -37,8 +37,8 @@ def start_form(market, **changes) -> dict:
     closing = london_today() + timedelta(days=10)
     form = {"title": "Saturday photography walks", "what_it_buys": "Six Saturday mornings",
             "sessions": "6", "min_members": "3", "max_members": "4",
-            "deadline_on-day": str(closing.day), "deadline_on-month": str(closing.month),
-            "deadline_on-year": str(closing.year), "open_to": "invite",
+            "closing_date-day": str(closing.day), "closing_date-month": str(closing.month),
+            "closing_date-year": str(closing.year), "open_to": "invite",
             "budget_id": str(market["sam_budget"].id), "display_name": "Sam P"}
     form.update(changes)
     return form
@@ -79,7 +79,7 @@ def test_a_bad_start_form_says_what_to_fix_and_changes_nothing(app, market):
     sam = browser(app, market["sam"])
     response = sam.post(f"/services/{market['service'].id}/pools/new",
                         data=start_form(market, min_members="5", max_members="3",
-                                        **{"deadline_on-year": str(london_today().year - 1)},
+                                        **{"closing_date-year": str(london_today().year - 1)},
                                         display_name=""))
     assert response.status_code == 400
     words = text(response)
