@@ -68,6 +68,26 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def new_page(browser, live_server):
+    """Another person's browser (its own cookies), opened when the test asks: new_page(),
+    or new_page(java_script_enabled=False, viewport={"width": 320, "height": 700})."""
+    contexts = []
+
+    def open_page(*, viewport=None, **options):
+        context = browser.new_context(base_url=live_server,
+                                      viewport=viewport or {"width": 1280, "height": 900},
+                                      **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def check_accessibility():
     """Run axe-core at WCAG 2.2 AA on the current page and fail listing every violation."""
     from axe_playwright_python.sync_playwright import Axe

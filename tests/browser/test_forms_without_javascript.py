@@ -14,8 +14,8 @@ from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.orders.models import Order
 from marketplace.times import london_today
+from tests.browser.people import layout_width, log_in, submit
 from tests.factories import (
-    PASSWORD,
     make_funded_budget,
     make_provider,
     make_service,
@@ -26,21 +26,8 @@ PHONE = {"width": 320, "height": 700}
 
 
 @pytest.fixture
-def no_script_page(browser, live_server):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False,
-                                  viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def log_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+def no_script_page(new_page):
+    return new_page(java_script_enabled=False, viewport=PHONE)
 
 
 def main_text(page) -> str:
@@ -53,15 +40,8 @@ def fill_date(page, name: str, day, month, year) -> None:
     page.fill(f"#{name}-year", str(year))
 
 
-def submit(page, button: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
-
-
 def assert_fits_the_phone(page, label: str) -> None:
-    # The page's own scripts are off, so its width is read through the browser's protocol.
-    metrics = page.context.new_cdp_session(page).send("Page.getLayoutMetrics")
-    width = metrics["cssContentSize"]["width"]
+    width = layout_width(page)
     assert width <= PHONE["width"], f"the {label} page is {width} px wide on a 320 px phone"
 
 

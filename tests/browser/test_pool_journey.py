@@ -6,7 +6,6 @@ is told once. The same pages are then tried at 320 px with JavaScript off."""
 from __future__ import annotations
 
 import re
-import pytest
 import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -17,42 +16,11 @@ from marketplace.orders.models import Order
 from marketplace.payments.models import CardPayment
 from marketplace.pools.models import Pool
 from marketplace.times import london_today
-from tests.factories import PASSWORD, make_funded_budget, make_user
+from tests.browser.people import layout_width, log_in, submit
+from tests.factories import make_funded_budget, make_user
 from tests.pools.helpers import group_service, organisation
 
 PHONE = {"width": 320, "height": 700}
-
-
-@pytest.fixture
-def people_pages(browser, live_server):
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(base_url=live_server,
-                                      viewport=options.pop("viewport", {"width": 1280,
-                                                                        "height": 900}),
-                                      **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-
-
-def submit(page, name) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name).click()
 
 
 def save_card(page, check_accessibility, label: str) -> None:
@@ -68,7 +36,7 @@ def save_card(page, check_accessibility, label: str) -> None:
 
 
 def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
-        people_pages, stripe_app, check_accessibility):
+        new_page, stripe_app, check_accessibility):
     requests.delete(stripe_app.server.base_url + "/_config/data", timeout=5).raise_for_status()
     org = organisation()
     service = group_service()  # £10 a session
@@ -80,7 +48,7 @@ def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
     make_funded_budget(dani, amount_pence=20_000, route="direct")
 
     # Sam starts the pool from the service page; a mistake first.
-    sam_page = people_pages()
+    sam_page = new_page()
     log_in(sam_page, sam)
     sam_page.goto(f"/services/{service.id}")
     check_accessibility(sam_page, "service page with Buy it together")
@@ -103,7 +71,7 @@ def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
     pool = db.session.scalars(sa.select(Pool)).one()
 
     # Priya joins through the link and saves her card: nothing is charged.
-    priya_page = people_pages()
+    priya_page = new_page()
     log_in(priya_page, priya)
     priya_page.goto(invite)
     check_accessibility(priya_page, "a pool to join")
@@ -114,7 +82,7 @@ def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
     assert stripe_app.server.payment_intents() == []
 
     # Dani joins, leaves (after saying yes), and joins again.
-    dani_page = people_pages()
+    dani_page = new_page()
     log_in(dani_page, dani)
     dani_page.goto(invite)
     dani_page.get_by_label(re.compile(r"available$")).check()
@@ -149,9 +117,8 @@ def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
     check_accessibility(sam_page, "my pools")
 
     # The same pages on a phone with JavaScript off.
-    phone = people_pages(java_script_enabled=False, viewport=PHONE)
+    phone = new_page(java_script_enabled=False, viewport=PHONE)
     log_in(phone, sam)
     for path in (f"/pools/{pool.id}", "/pools", f"/services/{service.id}/pools/new"):
         phone.goto(path)
-        metrics = phone.context.new_cdp_session(phone).send("Page.getLayoutMetrics")
-        assert metrics["cssContentSize"]["width"] <= PHONE["width"], path
+        assert layout_width(phone) <= PHONE["width"], path
