@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -33,23 +32,6 @@ from tests.factories import (
 )
 
 DECLINED_TEXT = "Your card was declined. Try another card or contact your card provider."
-
-
-@pytest.fixture
-def second_page(browser, live_server):
-    """Another person's browser (its own cookies), opened when the test asks for it."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def log_in(page, user) -> None:
@@ -104,7 +86,7 @@ def order_through_the_service_page(page, check_accessibility, service, quantity:
 
 
 def test_managed_account_order_from_service_page_to_spent_money(
-    page, second_page, check_accessibility
+    page, new_page, check_accessibility
 ):
     organisation = budget_services.create_managed_account_organisation(
         name="Salford Independent Living", kind="ulo", auto_approve_limit_pence=0)
@@ -141,7 +123,7 @@ def test_managed_account_order_from_service_page_to_spent_money(
     check_accessibility(page, "my budget with money set aside")
 
     # The organisation's staff member approves from /managed, in their own browser.
-    mo = second_page()
+    mo = new_page()
     log_in(mo, staff)
     mo.goto("/managed")
     assert "Waiting for approval (1)" in main_text(mo)
@@ -156,7 +138,7 @@ def test_managed_account_order_from_service_page_to_spent_money(
     check_accessibility(mo, "managed account approvals after approving")
 
     # The provider accepts and delivers from /provider/orders.
-    bea = second_page()
+    bea = new_page()
     log_in(bea, bright.owner)
     bea.goto("/provider/orders")
     assert "New orders: please accept or decline (1)" in main_text(bea)
