@@ -41,7 +41,7 @@ from marketplace.errors import InvalidParameter, NotFound
 from marketplace.extensions import db
 from marketplace.orders.services import IdempotencyConflict
 from marketplace.pools import access, provider_view, services
-from marketplace.pools.models import Pool, PoolMember
+from marketplace.pools.models import Pool, PoolMember, set_aside
 from marketplace.pools.shares import most_anyone_pays
 from marketplace.times import iso_date
 
@@ -70,7 +70,7 @@ def pool_body(pool: Pool, viewer: User, invite_token: str | None = None) -> dict
                            pool.price_unit),
         target_pence=pool.target_pence,
         most_anyone_pays_pence=most_anyone_pays(pool.target_pence, pool.min_members),
-        pledged_pence=sum(member.pledged_pence for member in live),
+        pledged_pence=sum(set_aside(member) for member in live),
         min_members=pool.min_members, max_members=pool.max_members,
         places_taken=pool.member_count, places_left=pool.places_left,
         closing_date=iso_date(pool.closing_day),

@@ -86,6 +86,12 @@ class Pool(db.Model):
         return self.max_members - self.member_count
 
 
+def set_aside(member: "PoolMember") -> int:
+    """What this member's budget holds for the pool now: their pledge, or once paid, their
+    share (the rest of the pledge went back)."""
+    return member.share_pence if member.state == "paid" else member.pledged_pence
+
+
 class PoolMember(db.Model):
     __tablename__ = "pool_members"
 

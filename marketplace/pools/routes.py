@@ -23,7 +23,7 @@ from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.card_forms import StripeElementsForm, TestCardForm
 from marketplace.pools import access, cards, services
 from marketplace.pools.forms import ConfirmForm, JoinPoolForm, RefusePledgeForm, StartPoolForm
-from marketplace.pools.models import Pool, PoolMember
+from marketplace.pools.models import Pool, PoolMember, set_aside
 from marketplace.pools.shares import most_anyone_pays
 from marketplace.providers.models import Service
 from marketplace.times import london_today
@@ -155,7 +155,7 @@ def _page(pool: Pool, status: int = 200, **context):
     return render_template(
         "pools/pool.html", pool=pool, mine=mine, join_form=join_form, join_holder=holder,
         most_anyone_pays=most_anyone_pays(pool.target_pence, pool.min_members),
-        pledged_pence=sum(m.pledged_pence for m in pool.live_members),
+        pledged_pence=sum(set_aside(m) for m in pool.live_members),
         invite_token=request.args.get("invite") if pool.started_by_id == current_user.id
         else None, **context), status
 

@@ -172,3 +172,24 @@ def test_a_supporter_with_the_buy_scope_pledges_for_the_person(app, market):
         f"/pools/{pool.id}/join", data={"holder_id": str(market["dani"].id),
                                         "budget_id": str(market["dani_budget"].id),
                                         "display_name": "D"}).status_code in (403, 404)
+
+
+def test_a_funded_pool_says_what_each_paid_and_what_came_back(app, market):
+    from tests.pools.helpers import request as pool_request
+    from marketplace.pools import services as pools
+    from marketplace.pools.services import Pledge
+
+    easy = organisation()
+    people = [holder_with_budget(name, organisation=easy) for name in ("Ana", "Ben", "Cal")]
+    (ana, ana_budget), *rest = people
+    started = pools.start_pool(ana, ana.id, pool_request(market["service"], min_members=2,
+                                                         max_members=3),
+                               Pledge(ana_budget.id, "Ana"))
+    for holder, budget in rest:
+        pools.join_pool(holder, holder.id, started.pool.id, Pledge(budget.id, holder.display_name))
+    db.session.commit()
+    words = text(browser(app, ana).get(f"/pools/{started.pool.id}"))
+    assert "Going ahead: every share is in" in words
+    # Pledged up to £30.00 each (£60.00 over 2); three joined, so each paid £20.00.
+    assert "The share came to £20.00; the other £10.00 of the £30.00 pledged is back" in words
+    assert "Pledged so far" not in words and "At most" not in words
