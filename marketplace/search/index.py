@@ -795,21 +795,16 @@ class _Engine:
         changes its modification time; a time unchanged since the last look, and more than a
         clock tick old, means no commit since. Otherwise Whoosh is asked (current())."""
         snapshot = self.snapshot
-        looked_at = time.time_ns()
         try:
             changed_at = os.stat(self.directory).st_mtime_ns
         except OSError:
             changed_at = None
-        settled = changed_at is not None and looked_at - changed_at > _SETTLED_NS
-        if snapshot is not None and settled and changed_at == self._seen_change:
+        if (snapshot is not None and changed_at is not None and changed_at == self._seen_change
+                and time.time_ns() - changed_at > _SETTLED_NS):
             return snapshot
         with self.lock:
             snapshot = self.current()
-            # Only a time that had settled when it was read is trusted later: a commit in
-            # progress (its segment files written, its table of contents not yet) changes the
-            # time once, and its last write can share that clock tick, leaving the time as
-            # it was when the older snapshot was taken.
-            self._seen_change = changed_at if settled else None
+            self._seen_change = changed_at
             return snapshot
 
     def writer(self, timeout: float):
