@@ -52,6 +52,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.api import blueprint as api_bp
     from marketplace.pages.routes import blueprint as pages_bp
     from marketplace.pools.provider_routes import blueprint as pool_provider_bp
+    from marketplace.needs.routes import blueprint as needs_bp
     from marketplace.pools.routes import blueprint as pools_bp
     from marketplace.providers.routes import blueprint as providers_bp
     from marketplace.search.routes import blueprint as search_bp
@@ -72,6 +73,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(payments_bp)
     app.register_blueprint(pools_bp)
     app.register_blueprint(pool_provider_bp)
+    app.register_blueprint(needs_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
 

@@ -25,6 +25,7 @@ from werkzeug.security import generate_password_hash
 from marketplace.accounts.models import User
 from marketplace.demo.market import Market, generate_demo_market
 from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
+from marketplace.demo.needs import load_demo_needs
 from marketplace.demo.pools import load_demo_pools
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -93,6 +94,7 @@ def load_demo_market() -> DemoSummary:
     db.session.flush()
     money = load_demo_money(logins)
     load_demo_pools(logins["account_manager"])
+    load_demo_needs()
 
     services = market.services
     return DemoSummary(

@@ -48,6 +48,20 @@ class PoolRequest:
     open_to: str = "invite"
     title: str = ""
     what_it_buys: str = ""
+    #: A live quote from the needs board for this service: the pool buys its sessions at
+    #: its price instead of the service's (docs/needs.md).
+    quote_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Price:
+    """What the pool buys: the service's price, or a quote's price and sessions."""
+
+    sessions: int
+    unit_price_pence: int
+    price_unit: str
+    local_authority: str
+    category: str
 
 
 @dataclass(frozen=True)
@@ -73,17 +87,33 @@ def deadline_moment(day: date) -> datetime:
     return london_midnight(day + timedelta(days=1))
 
 
-def _checked_request(request: PoolRequest) -> Service:
+def _quoted_price(request: PoolRequest, service: Service) -> _Price:
+    from marketplace.needs.models import Quote  # the needs board builds on pools
+
+    quote = db.session.get(Quote, request.quote_id)
+    if quote is None or quote.service_id != service.id or quote.state != "live":
+        raise NotFound("We could not find that quote.", field="quote_id")
+    return _Price(quote.sessions, quote.price_pence, quote.price_unit,
+                  quote.need.local_authority, quote.need.category)
+
+
+def _checked_request(request: PoolRequest) -> tuple[Service, _Price]:
     service = db.session.get(Service, request.service_id)
     if service is None or service.status != "active":
         raise NotFound("That service is not available.", field="service_id")
-    if not service.poolable:
-        raise DomainError("This provider has not said this service can be pooled.",
-                          field="service_id")
-    if service.price_pence == 0:
-        raise DomainError("This service is free, so there is nothing to pool. Contact the "
-                          "provider to join.", field="service_id")
-    if not 1 <= request.sessions <= MAX_SESSIONS:
+    if request.quote_id is not None:
+        # The provider quoted for a group on the needs board, which is its say-so to pool.
+        price = _quoted_price(request, service)
+    else:
+        if not service.poolable:
+            raise DomainError("This provider has not said this service can be pooled.",
+                              field="service_id")
+        if service.price_pence == 0:
+            raise DomainError("This service is free, so there is nothing to pool. Contact "
+                              "the provider to join.", field="service_id")
+        price = _Price(request.sessions, service.price_pence, service.price_unit,
+                       (service.local_authorities or [""])[0], service.category)
+    if not 1 <= price.sessions <= MAX_SESSIONS:
         raise DomainError(f"Enter a number of sessions from 1 to {MAX_SESSIONS}",
                           field="sessions")
     places = min(MAX_PLACES, service.capacity or MAX_PLACES)
@@ -99,26 +129,25 @@ def _checked_request(request: PoolRequest) -> Service:
                           field="closing_date")
     if request.open_to not in OPEN_TO:
         raise DomainError("Choose who may join", field="open_to")
-    return service
+    return service, price
 
 
 def start_pool(actor: User, holder_id: int, request: PoolRequest, pledge: Pledge) -> StartedPool:
     """Start a pool and make the starter its first member, with their pledge reserved."""
     holder = consent.holder_for(actor, holder_id, "buy")
-    service = _checked_request(request)
+    service, price = _checked_request(request)
     _checked_pledge(holder, service, pledge)
-    target = request.sessions * service.price_pence
     token = secrets.token_urlsafe(24)
     pool = Pool(
         service_id=service.id, provider_id=service.provider_id, started_by_id=actor.id,
         title=(request.title.strip() or service.title)[:160],
-        what_it_buys=request.what_it_buys.strip(), sessions=request.sessions,
-        unit_price_pence=service.price_pence, price_unit=service.price_unit,
-        target_pence=target, min_members=request.min_members,
+        what_it_buys=request.what_it_buys.strip(), sessions=price.sessions,
+        unit_price_pence=price.unit_price_pence, price_unit=price.price_unit,
+        target_pence=price.sessions * price.unit_price_pence,
+        min_members=request.min_members,
         max_members=request.max_members, deadline_at=deadline_moment(request.deadline_on),
-        open_to=request.open_to,
-        local_authority=(service.local_authorities or [""])[0], category=service.category,
-        invite_token_hash=invite_token_hash(token), member_count=0,
+        open_to=request.open_to, local_authority=price.local_authority,
+        category=price.category, invite_token_hash=invite_token_hash(token), member_count=0,
     )
     db.session.add(pool)
     db.session.flush()

@@ -15,7 +15,7 @@ def test_the_header_of_a_logged_in_holder_is_compact_on_a_small_phone(app, page)
     page.goto("/")
     header = page.locator(".site-header").bounding_box()
     assert header["height"] <= 160, header
-    for name in ("Find support", "My budget", "My orders", "My plan", "Supporters",
+    for name in ("Find support", "My budget", "My orders", "Pools", "Needs", "My plan", "Supporters",
                  "Notifications", "Your account"):
         link = page.get_by_role("link", name=name, exact=True)
         box = link.bounding_box()
