@@ -168,21 +168,10 @@ def accept(need_id: int, quote_id: int):
     need = quote.need
     if need.would_pool:
         return _accept_into_pool(quote)
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            answers.accept_quote(current_user, need.id, quote.id)
-        except DomainError as refused:
-            db.session.rollback()
-            if refused.status == 404:
-                raise
-            return _need_page(need, refused.status, problem=refused.message)
-        db.session.commit()
-        flash(f"You accepted the quote from {quote.provider.name}. The provider will get in "
-              "touch to arrange it; you can order it from the service page.", "success")
-        return redirect(url_for(".need_page", need_id=need.id))
-    return render_template("needs/accept.html", need=need, quote=quote)
+    # Not to be pooled: accepting is ordering it at the quoted price, through the order form.
+    on_behalf = {} if need.holder_id == current_user.id else {"holder_id": need.holder_id}
+    return redirect(url_for("orders.order_form", service_id=quote.service_id,
+                            quote_id=quote.id, **on_behalf))
 
 
 def _accept_into_pool(quote: Quote):
@@ -194,14 +183,14 @@ def _accept_into_pool(quote: Quote):
         form.title.data = quote.service.title
         form.min_members.process_data(2)
         form.max_members.process_data(max(2, min(need.group_size, 50)))
-        form.deadline_on.data = london_today() + timedelta(days=14)
+        form.closing_date.data = london_today() + timedelta(days=14)
         form.display_name.data = holder.display_name.split()[0]
     status = 200
     if form.validate_on_submit():
         request_ = pools.PoolRequest(
             service_id=quote.service_id, sessions=quote.sessions,
             min_members=form.min_members.number, max_members=form.max_members.number,
-            deadline_on=form.deadline_on.data, open_to=form.open_to.data,
+            deadline_on=form.closing_date.data, open_to=form.open_to.data,
             title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
         try:
             started = answers.accept_quote_into_pool(
@@ -292,9 +281,10 @@ def provider_need(need_id: int):
                 return redirect(url_for(".provider_need", need_id=need.id))
         else:
             status = 400
-    accepted = quote is not None and quote.state == "accepted"
+    # The holder is named only to a provider whose quote they ordered, as any order names them.
+    ordered = quote is not None and quote.state == "accepted" and quote.order_id is not None
     return render_template("needs/provider_need.html", need=need, quote=quote, form=form,
-                           offered=offered, holder=need.holder if accepted else None,
+                           offered=offered, holder=need.holder if ordered else None,
                            area=areas.authority_name(need.local_authority)), status
 
 
