@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.money import format_pence, pence_to_pounds_text
-from marketplace.needs import access, answers, services
+from marketplace.needs import access, answers, expiry, services
 from marketplace.needs import peers as matching
 from marketplace.needs.forms import NeedForm, PoolFromQuoteForm, QuoteForm
 from marketplace.needs.models import Quote
@@ -102,7 +102,8 @@ def _need_page(need, status: int = 200, **context):
         "needs/need.html", need=need, quotes=quotes,
         may_change=consent.may_act_for(current_user, need.holder_id, "buy"),
         peer_count=len(matching.find_peers(need)) if need.is_open else 0,
-        live_count=sum(quote.state == "live" for quote in quotes), **context), status
+        live_count=sum(quote.state == "live" for quote in quotes),
+        last_day_open=expiry.last_day_open(need), **context), status
 
 
 @blueprint.route("/needs/<int:need_id>")

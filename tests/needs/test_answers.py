@@ -16,7 +16,7 @@ from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order
 from marketplace.pools.models import Pool
 from tests.needs.helpers import market, need_form, pool_form, quote_form
-from tests.orders.pages import browser, form_token, text, with_order_pages
+from tests.orders.pages import browser, text, with_order_pages
 from tests.pools.helpers import balances
 
 
