@@ -64,6 +64,8 @@ def test_the_starter_sets_out_the_shares_and_takes_the_first(app, market):
     assert re.search(r"1\s*£40.00\s*Taken\s*2\s*£40.00\s*Open\s*3\s*£20.00\s*Open", words)
     assert "£40.00 is set aside from the budget; the share is £40.00" in words
     assert balances(market["sam_budget"]).committed_pence == 4_000
+    assert ("custom shares, from £20.00 to £40.00; it goes ahead when every place is taken"
+            in text(sam.get("/pools")))
 
 
 @pytest.mark.parametrize("shares, message", [

@@ -50,6 +50,13 @@ def start_custom(service, starter, shares=SHARES, **fields):
     return db.session.get(Pool, started.pool.id)
 
 
+def join(pool, person, share_pence, name="M"):
+    holder, budget = person
+    member = pools.join_pool(holder, holder.id, pool.id, Pledge(budget.id, name, share_pence))
+    db.session.commit()
+    return member
+
+
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -72,16 +79,14 @@ def test_each_member_pays_exactly_the_share_they_took_and_it_goes_ahead_when_ful
     _org, service, people = market
     pool = start_custom(service, people[0])
     (dani, dani_budget), (ali, ali_budget) = people[1:3]
-    pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "Dani", 2_000))
-    db.session.commit()
+    join(pool, (dani, dani_budget), 2_000, "Dani")
     assert balances(dani_budget).committed_pence == 2_000
     assert db.session.get(Pool, pool.id).state == "open"
     with pytest.raises(DomainError, match="Choose one of the open shares: £40.00") as refused:
         pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "Ali", 2_000))
     assert refused.value.field == "share_pence"
     db.session.rollback()
-    pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "Ali", 4_000))
-    db.session.commit()
+    join(pool, (ali, ali_budget), 4_000, "Ali")
 
     assert db.session.get(Pool, pool.id).state == "funded"
     paid = {o.holder_id: o.total_pence for o in db.session.scalars(sa.select(Order))}
@@ -94,8 +99,7 @@ def test_a_custom_pool_not_full_by_its_closing_day_gives_everything_back(market,
     _org, service, people = market
     pool = start_custom(service, people[0])
     dani, dani_budget = people[1]
-    pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "Dani", 2_000))
-    db.session.commit()
+    join(pool, (dani, dani_budget), 2_000, "Dani")
     clock.set(pool.deadline_at + timedelta(seconds=1))
     assert close_due_pools() == {"collecting": 0, "expired": 1, "funded": 0}
     db.session.commit()
@@ -110,16 +114,14 @@ def test_leaving_opens_the_place_again_at_its_amount(market):
     _org, service, people = market
     pool = start_custom(service, people[0])
     dani, dani_budget = people[1]
-    member = pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "Dani", 2_000))
-    db.session.commit()
+    member = join(pool, (dani, dani_budget), 2_000, "Dani")
     pools.leave_pool(dani, member.id)
     db.session.commit()
     assert balances(dani_budget).committed_pence == 0
     places = db.session.scalars(sa.select(PoolPlace).order_by(PoolPlace.place)).all()
     assert [p.member_id is None for p in places] == [False, True, True]
     ali, ali_budget = people[2]
-    pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "Ali", 2_000))
-    db.session.commit()
+    join(pool, (ali, ali_budget), 2_000, "Ali")
     assert balances(ali_budget).committed_pence == 2_000
 
 
@@ -131,8 +133,7 @@ def test_a_newcomer_refilling_a_short_pool_takes_the_failed_place_at_its_amount(
     # Pat pays by card but never saves one, so the £20.00 share does not come in.
     pat = make_user("holder", name="Pat Low")
     pat_budget = make_funded_budget(pat, amount_pence=5_000, route="direct")
-    failing = pools.join_pool(pat, pat.id, pool.id, Pledge(pat_budget.id, "Pat", 2_000))
-    db.session.commit()
+    failing = join(pool, (pat, pat_budget), 2_000, "Pat")
     clock.set(pool.deadline_at + timedelta(seconds=1))
     close_due_pools()
     db.session.commit()
@@ -143,8 +144,7 @@ def test_a_newcomer_refilling_a_short_pool_takes_the_failed_place_at_its_amount(
     with pytest.raises(DomainError, match="Choose one of the open shares: £20.00"):
         pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "Ali", 4_000))
     db.session.rollback()
-    newcomer = pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "Ali", 2_000))
-    db.session.commit()
+    newcomer = join(pool, (ali, ali_budget), 2_000, "Ali")
     assert db.session.get(PoolMember, failing.id).state == "released"
     assert balances(pat_budget).committed_pence == 0
     assert db.session.get(PoolMember, newcomer.id).share_pence == 2_000
@@ -163,15 +163,13 @@ def test_a_refused_approval_opens_its_place_for_someone_new_at_the_same_amount(a
     sam = holder_with_budget("Sam", organisation=easy)
     pool = start_custom(service, sam, shares=(3_000, 7_000))
     dani, dani_budget = holder_with_budget("Dani", organisation=strict)
-    member = pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "D", 7_000))
-    db.session.commit()
+    member = join(pool, (dani, dani_budget), 7_000, "D")
     # Full, so it collects at once, and is short of the approval.
     assert db.session.get(Pool, pool.id).state == "short"
     pools.refuse_pledge(staff, member.id, "more than the plan allows")
     db.session.commit()
     ali, ali_budget = holder_with_budget("Ali", organisation=easy)
-    pools.join_pool(ali, ali.id, pool.id, Pledge(ali_budget.id, "A", 7_000))
-    db.session.commit()
+    join(pool, (ali, ali_budget), 7_000, "A")
     assert db.session.get(Pool, pool.id).state == "funded"
     assert sorted(db.session.scalars(sa.select(Order.total_pence))) == [3_000, 7_000]
 
@@ -224,8 +222,7 @@ def test_of_two_people_taking_the_last_place_at_an_amount_one_gets_it(market, mo
     _org, service, people = market
     pool = start_custom(service, people[0])
     (dani, dani_budget), (ali, ali_budget) = people[1:3]
-    dani_member = pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "D", 2_000))
-    db.session.commit()
+    dani_member = join(pool, (dani, dani_budget), 2_000, "D")
     # Ali's request saw the £20.00 place open a moment before Dani's pledge took it.
     monkeypatch.setattr(shares, "check_open", lambda pool, share_pence: None)
     with pytest.raises(PoolFull, match="Someone has just taken that share. Choose another."):
@@ -240,8 +237,7 @@ def test_the_database_keeps_each_place_at_its_amount_and_funds_only_at_the_targe
     _org, service, people = market
     pool = start_custom(service, people[0])
     dani, dani_budget = people[1]
-    member = pools.join_pool(dani, dani.id, pool.id, Pledge(dani_budget.id, "D", 2_000))
-    db.session.commit()
+    member = join(pool, (dani, dani_budget), 2_000, "D")
     refusals = [
         # A member in a place at another amount than they pledged.
         ("UPDATE pool_places SET member_id = :member WHERE pool_id = :pool AND place = 2",
