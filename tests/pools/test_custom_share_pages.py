@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.pools.models import Pool, PoolMember
-from tests.orders.pages import browser, text, with_order_pages
+from tests.factories import make_user
+from tests.orders.pages import browser, grant, text, with_order_pages
 from tests.pools.helpers import balances, group_service, holder_with_budget, organisation
 from tests.pools.test_pool_pages import start_form
 
@@ -116,3 +117,22 @@ def test_an_invitee_sees_every_share_but_not_who_pays_it_and_chooses_one(app, ma
     words = text(ali.get(f"/pools/{pool.id}?invite={invite}"))
     assert "£40.00 (1 place open)" in words and "£20.00 (" not in words
     assert re.search(r"3\s*£20.00\s*Taken", words)
+
+
+def test_a_supporter_with_the_buy_scope_starts_custom_shares_for_the_person(app, market):
+    dani, dani_budget = market["Dani Jones"]
+    helper = make_user("supporter", name="Jo Broker")
+    grant(dani, helper, ["view", "buy"])
+    response = browser(app, helper).post(
+        f"/services/{market['service'].id}/pools/new",
+        data=custom_form(market, shares="20, 40, 40", holder_id=str(dani.id),
+                         budget_id=str(dani_budget.id)))
+    assert response.status_code == 302, text(response)
+    assert balances(dani_budget).committed_pence == 2_000
+    viewer = make_user("supporter")
+    grant(dani, viewer, ["view"])
+    refused = browser(app, viewer).post(
+        f"/services/{market['service'].id}/pools/new",
+        data=custom_form(market, holder_id=str(dani.id), budget_id=str(dani_budget.id)))
+    assert refused.status_code in (403, 404)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pool)) == 1
