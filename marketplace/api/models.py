@@ -207,7 +207,8 @@ PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key"
                            "note", "quote_id"]
 #: The pools API's fields and parameters (api/pool_models.py).
 POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date", "open_to",
-                        "title", "what_it_buys", "display_name", "member_id", "invite"]
+                        "title", "what_it_buys", "display_name", "member_id", "invite",
+                        "shares_pence", "share_pence"]
 
 
 class ErrorDetail(Shape):

@@ -2,7 +2,8 @@
 them and openapi.py takes their schemas, as for every other shape (models.py).
 
 Members appear only by the display names they chose; a caller's own shares (or those of
-people they may buy for) are listed apart, in `mine`, with their budget and card state."""
+people they may buy for) are listed apart, in `mine`, with their budget and card state. In a
+custom-share pool every place's amount is in `shares`, but never who pays which."""
 from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
@@ -38,6 +39,10 @@ MEMBER_STATES = [
     ("left", "Left the pool"),
     ("released", "Pledge given back"),
 ]
+SHARE_RULES = [
+    ("equal", "Equal shares: the target split between the members"),
+    ("custom", "Custom shares: each place has its own amount"),
+]
 OPEN_TO = [
     ("invite", "Only people with the invite link"),
     ("area", "Anyone with a budget who looks at the service"),
@@ -47,6 +52,7 @@ OPEN_TO = [
 PoolState = choice_model("PoolState", POOL_STATES, "Where a pool is")
 MemberState = choice_model("MemberState", MEMBER_STATES, "Where a member's share is")
 PoolOpenTo = choice_model("PoolOpenTo", OPEN_TO, "Who may join a pool")
+PoolShareRule = choice_model("PoolShareRule", SHARE_RULES, "How a pool's target is shared")
 
 
 class PoolService(Shape):
@@ -60,10 +66,19 @@ class PoolProvider(Shape):
     name: str
 
 
+class PoolShare(Shape):
+    place: int = Field(description="1, 2, 3 ... in the order the starter set them out.")
+    share_pence: int = Field(description="What whoever takes this place pays, exactly.")
+    taken: bool = Field(description="Someone holds this place (who is never shown).")
+
+
 class PoolMember(Shape):
     display_name: str = Field(description="The name the member chose; never their own.")
-    pledged_pence: int = Field(description="The most they can pay: what is set aside.")
-    share_pence: int | None = Field(description="What they pay, once the pool is collecting.")
+    pledged_pence: int | None = Field(description=(
+        "The most they can pay: what is set aside. Null with custom shares, where who pays "
+        "which share is not shown (see `shares`)."))
+    share_pence: int | None = Field(description=(
+        "What they pay, once the pool is collecting. Null with custom shares."))
     state: MemberState  # type: ignore[valid-type]
 
 
@@ -97,8 +112,13 @@ class Pool(Shape):
     unit_price_pence: int
     price_unit: OrderPriceUnit  # type: ignore[valid-type]
     target_pence: int = Field(description="The total: sessions times the unit price.")
+    share_rule: PoolShareRule  # type: ignore[valid-type]
+    shares: list[PoolShare] = Field(description=(
+        "Custom shares: every place and its amount, adding up to the target. Empty for equal "
+        "shares."))
     most_anyone_pays_pence: int = Field(description=(
-        "The largest share: the target split over min_members. More members, smaller shares."))
+        "The largest share: equal shares, the target split over min_members (more members, "
+        "smaller shares); custom shares, the largest place."))
     pledged_pence: int = Field(description="What the live members have set aside.")
     min_members: int
     max_members: int
@@ -128,11 +148,16 @@ class PledgeRequest(RequestBody):
     budget_id: Id = Field(description="One of the holder's budgets.")
     display_name: str = Field(min_length=1, max_length=60, description=(
         "The only name other members (and the provider) see."))
+    share_pence: int | None = Field(None, description=(
+        "Custom-share pools only, and needed there: the amount of the open place you take "
+        "(one of `shares` not yet taken), which is all you can ever pay. Starting a pool: "
+        "your own share, one of shares_pence (the first if left out)."))
 
     messages: ClassVar[dict[str, str]] = {
         "holder_id": "'holder_id' must be a whole number, 1 or more.",
         "budget_id": "'budget_id' must be a whole number, 1 or more.",
         "display_name": "'display_name' must be text of 1 to 60 characters.",
+        "share_pence": "'share_pence' must be a whole number of pence, like 4000.",
     }
     unknown_field: ClassVar[str] = "'{name}' is not part of a pledge. The fields are: {fields}."
     missing_body: ClassVar[str] = "Send the pledge as a JSON object in the request body."
@@ -143,8 +168,15 @@ class PoolRequest(PledgeRequest):
 
     service_id: Id = Field(description="An active service its provider said can be pooled.")
     sessions: int = Field(ge=1, le=MAX_SESSIONS, description="How many of the service's units.")
-    min_members: int = Field(ge=2, le=MAX_PLACES, description="The fewest it goes ahead with.")
-    max_members: int = Field(ge=2, le=MAX_PLACES, description="The most who can join.")
+    min_members: int | None = Field(None, ge=2, le=MAX_PLACES, description=(
+        "Equal shares (needed): the fewest it goes ahead with."))
+    max_members: int | None = Field(None, ge=2, le=MAX_PLACES, description=(
+        "Equal shares (needed): the most who can join."))
+    shares_pence: list[int] | None = Field(None, description=(
+        "Custom shares: one amount in whole pence for each place, from 2 to "
+        f"{MAX_PLACES} places (no more than the provider takes), each 1 or more, adding up "
+        "to exactly the target (sessions times the service's price). The pool then goes "
+        "ahead only when every place is taken; min_members and max_members are left out."))
     closing_date: RequestDay = Field(description="The last day for pledges, from tomorrow to "
                                                  "six months ahead.")
     open_to: Literal["invite", "area"] = Field("invite", description="Who may join.")
@@ -157,6 +189,8 @@ class PoolRequest(PledgeRequest):
         "sessions": f"'sessions' must be a whole number from 1 to {MAX_SESSIONS}.",
         "min_members": f"'min_members' must be a whole number from 2 to {MAX_PLACES}.",
         "max_members": f"'max_members' must be a whole number from 2 to {MAX_PLACES}.",
+        "shares_pence": "'shares_pence' must be a list of whole numbers of pence, like "
+                        "[4000, 4000, 2000].",
         "closing_date": "'closing_date' must be a date like 2026-04-30.",
         "open_to": "'open_to' must be 'invite' or 'area'.",
         "title": "'title' must be text of 160 characters or fewer.",

@@ -19,8 +19,9 @@ def pool_paths() -> dict[str, Any]:
                     "range); the error names it.")
     not_seen = _private_json("No such pool, or not one you may see.", error)
     join_refusals = ("Not enough left in the budget for the share (insufficient_funds), the "
-                     "pool is full (pool_full), or it is no longer taking pledges or you are "
-                     "already in it (pool_refused).")
+                     "pool is full or someone took that custom share a moment ago "
+                     "(pool_full), or it is no longer taking pledges or you are already in it "
+                     "(pool_refused).")
     rules = ("The budget's spending rules do not allow this service "
              "(not_allowed_by_budget_rules, with the reason).")
 
@@ -46,13 +47,20 @@ def pool_paths() -> dict[str, Any]:
                 "Starts a pool for a service its provider said can be pooled, with your own "
                 "pledge: your share (at most the target split over min_members) is set aside "
                 "at once; nothing is paid unless the whole group goes ahead. The answer's "
-                "invite_url is shown this once.", "order",
+                "invite_url is shown this once. For custom shares, send shares_pence (one "
+                "amount for each place, adding up to the target) instead of min_members and "
+                "max_members, and your own share_pence (one of them; the first if left out). "
+                "The pool then goes ahead only when every place is taken, and each member "
+                "pays exactly the share they took.", "order",
                 {"201": _private_json("The pool was started.", "Pool", Location={
                     "$ref": "#/components/headers/Location"}),
                  "400": _private_json(body_problem + " Or the pool does not make sense (a "
                                       "service that cannot be pooled or is free, the group "
-                                      "sizes, the closing date); the message says what.",
-                                      error),
+                                      "sizes, the closing date, custom shares that do not "
+                                      "add up to the target, a share of 0, more places than "
+                                      "50 or than the provider takes, a share_pence not among "
+                                      "them); the message says what and `parameter` names "
+                                      "the field.", error),
                  "404": _private_json("No such holder you may buy for, budget of theirs, or "
                                       "active service.", error),
                  "409": _private_json("Not enough left in the budget for your share "
@@ -80,14 +88,18 @@ def pool_paths() -> dict[str, Any]:
         "/pools/{pool_id}/join": {"post": _private_operation(
             "joinPool", "Pledge a share",
             "Sets the holder's share aside (at most the target split over min_members) and "
-            "takes a place. Managed-account pledges over the organisation's limit wait for its "
+            "takes a place. In a custom-share pool, send share_pence: the amount of one of the "
+            "open places in `shares`; exactly that is set aside, and it is all the holder can "
+            "ever pay. Managed-account pledges over the organisation's limit wait for its "
             "approval; a direct payment's card is saved on the pool's page. The same "
             "Idempotency-Key with the same pledge gives back the pool (200), pledging nothing "
             "more.", "order",
             {"201": _private_json("Pledged.", "Pool"),
              "200": _private_json("This Idempotency-Key pledged before: the pool.", "Pool"),
-             "400": _private_json("The Idempotency-Key header is missing, or " + body_problem,
-                                  error),
+             "400": _private_json("The Idempotency-Key header is missing, or " + body_problem
+                                  + " Or share_pence is missing or not an open share of a "
+                                  "custom-share pool, or sent to an equal-share pool "
+                                  "(parameter: share_pence).", error),
              "404": not_seen,
              "409": _private_json(join_refusals, error),
              "422": _private_json(rules + " Or the Idempotency-Key was used for a different "

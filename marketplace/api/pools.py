@@ -29,6 +29,7 @@ from marketplace.api.pool_models import (
     MEMBER_STATES,
     OPEN_TO,
     POOL_STATES,
+    SHARE_RULES,
     GroupActionRequest,
     LeaveRequest,
     PledgeRequest,
@@ -69,15 +70,20 @@ def pool_body(pool: Pool, viewer: User, invite_token: str | None = None) -> dict
         price_unit=_choice(vocabulary.PRICE_UNITS + vocabulary.ORDER_ONLY_UNITS,
                            pool.price_unit),
         target_pence=pool.target_pence,
-        most_anyone_pays_pence=most_anyone_pays(pool.target_pence, pool.min_members),
+        share_rule=_choice(SHARE_RULES, pool.share_rule),
+        shares=[{"place": p.place, "share_pence": p.share_pence, "taken": p.member_id is not None}
+                for p in pool.places],
+        most_anyone_pays_pence=max((p.share_pence for p in pool.places), default=0)
+        or most_anyone_pays(pool.target_pence, pool.min_members),
         pledged_pence=sum(set_aside(member) for member in live),
         min_members=pool.min_members, max_members=pool.max_members,
         places_taken=pool.member_count, places_left=pool.places_left,
         closing_date=iso_date(pool.closing_day),
         state=_choice(POOL_STATES, pool.state), open_to=_choice(OPEN_TO, pool.open_to),
-        members=[{"display_name": m.display_name, "pledged_pence": m.pledged_pence,
-                  "share_pence": m.share_pence, "state": _choice(MEMBER_STATES, m.state)}
-                 for m in live],
+        members=[{"display_name": m.display_name,
+                  "pledged_pence": None if pool.custom else m.pledged_pence,
+                  "share_pence": None if pool.custom else m.share_pence,
+                  "state": _choice(MEMBER_STATES, m.state)} for m in live],
         mine=[{"member_id": m.id,
                "holder": {"id": m.holder_id, "display_name": m.holder.display_name},
                "display_name": m.display_name, "budget_id": m.budget_id,
@@ -119,13 +125,22 @@ def start_pool():
     body = read_body(PoolRequest, required=True)
     if body.closing_date is None:
         raise InvalidParameter("closing_date", "'closing_date' must be a date like 2026-04-30.")
+    if body.shares_pence == []:
+        raise InvalidParameter("shares_pence", "'shares_pence' needs one amount for each "
+                               "place, 2 or more, or leave it out for equal shares.")
+    for size in ("min_members", "max_members"):
+        if body.shares_pence is None and getattr(body, size) is None:
+            raise InvalidParameter(size, f"'{size}' is required, unless you set out custom "
+                                   "shares in 'shares_pence'.")
     wanted = services.PoolRequest(
-        service_id=body.service_id, sessions=body.sessions, min_members=body.min_members,
-        max_members=body.max_members, deadline_on=body.closing_date, open_to=body.open_to,
-        title=body.title, what_it_buys=body.what_it_buys)
+        service_id=body.service_id, sessions=body.sessions, min_members=body.min_members or 0,
+        max_members=body.max_members or 0, deadline_on=body.closing_date, open_to=body.open_to,
+        title=body.title, what_it_buys=body.what_it_buys,
+        shares_pence=tuple(body.shares_pence or ()))
     try:
-        started = services.start_pool(g.api_user, _holder_id(body), wanted,
-                                      services.Pledge(body.budget_id, body.display_name))
+        started = services.start_pool(
+            g.api_user, _holder_id(body), wanted,
+            services.Pledge(body.budget_id, body.display_name, body.share_pence))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -168,14 +183,16 @@ def join_pool(pool_id: int):
     holder_id = _holder_id(body)
     earlier = _earlier_pledge(key)
     if earlier is not None:
-        if (earlier.pool_id, earlier.holder_id, earlier.budget_id) != (
-                pool.id, holder_id, body.budget_id):
+        if (earlier.pool_id, earlier.holder_id, earlier.budget_id,
+                earlier.share_pence if pool.custom else None) != (
+                pool.id, holder_id, body.budget_id, body.share_pence):
             raise IdempotencyConflict("This Idempotency-Key was already used for a different "
                                       "pledge. Use a new key for a new pledge.")
         return pool_body(pool, g.api_user), 200
     try:
-        member = services.join_pool(g.api_user, holder_id, pool.id,
-                                    services.Pledge(body.budget_id, body.display_name))
+        member = services.join_pool(
+            g.api_user, holder_id, pool.id,
+            services.Pledge(body.budget_id, body.display_name, body.share_pence))
         member.idempotency_key = key
         db.session.commit()
     except sa.exc.IntegrityError:  # the same key, sent twice at once: the first one won

@@ -1,6 +1,7 @@
 """The demo's pools, written after its money (demo/money.py), through the real pool services so
-every pledge is a real reservation: one open pool anyone may join (the demo holder can try
-joining it), one funded into share orders the provider can accept, one short of an approval
+every pledge is a real reservation: one open pool anyone may join, with custom shares (two
+larger and one smaller, for someone with less to spend; the demo holder can try taking the
+open one), one funded into share orders the provider can accept, one short of an approval
 the demo account manager can give, one that expired with every penny back, and one that has
 just reached its closing date and is collecting: every share is approved, so the worker's
 next pool-deadlines run (within five minutes of `make run`) funds it, as it would any pool.
@@ -32,18 +33,19 @@ def _budget(email: str, route: str) -> tuple[User, Budget]:
 
 
 def _start(service: Service, starter, *, sessions: int, min_members: int, max_members: int,
-           open_to: str, title: str, what: str, name: str) -> Pool:
+           open_to: str, title: str, what: str, name: str,
+           shares: tuple[int, ...] = ()) -> Pool:
     holder, budget = starter
     request = PoolRequest(service_id=service.id, sessions=sessions, min_members=min_members,
                           max_members=max_members,
                           deadline_on=london_today() + timedelta(days=21), open_to=open_to,
-                          title=title, what_it_buys=what)
+                          title=title, what_it_buys=what, shares_pence=shares)
     return pools.start_pool(holder, holder.id, request, Pledge(budget.id, name)).pool
 
 
-def _join(pool: Pool, member, name: str) -> None:
+def _join(pool: Pool, member, name: str, share_pence: int | None = None) -> None:
     holder, budget = member
-    pools.join_pool(holder, holder.id, pool.id, Pledge(budget.id, name))
+    pools.join_pool(holder, holder.id, pool.id, Pledge(budget.id, name, share_pence))
 
 
 def load_demo_pools(manager: User) -> int:
@@ -64,11 +66,14 @@ def load_demo_pools(manager: User) -> int:
     def places(service, wanted):
         return min(wanted, service.capacity or wanted)
 
-    open_pool = _start(services[0], aisha, sessions=4, min_members=3,
-                       max_members=places(services[0], 6), open_to="area",
-                       title=f"{services[0].title}: a group from Salford",
-                       what="Four sessions, dates to agree with the provider.", name="Aisha")
-    _join(open_pool, tom, "Tom")
+    # Custom shares: two people pay two fifths each, Tom (with less to spend) the rest.
+    target = 4 * services[0].price_pence
+    larger = target * 2 // 5
+    open_pool = _start(services[0], aisha, sessions=4, min_members=3, max_members=3,
+                       open_to="area", title=f"{services[0].title}: a group from Salford",
+                       what="Four sessions, dates to agree with the provider.", name="Aisha",
+                       shares=(larger, larger, target - 2 * larger))
+    _join(open_pool, tom, "Tom", target - 2 * larger)
 
     # Shares of at most £50 are approved at once by the organisation's limit, so a full pool
     # goes ahead.

@@ -1,6 +1,8 @@
 """Pools and their members. The states and the money each step moves are in docs/pools.md;
 the database keeps the rules that protect money: a pool never holds more members than its
-places, a share is never zero or less, and a holder has one live membership per pool."""
+places, a share is never zero or less, and a holder has one live membership per pool. With
+custom shares each place has its own amount (PoolPlace); migration 0011's triggers refuse a
+member in a place at any other amount, and a pool funded short of its target."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -56,6 +58,8 @@ class Pool(db.Model):
     members: so.Mapped[list["PoolMember"]] = so.relationship(
         back_populates="pool", order_by="PoolMember.id"
     )
+    #: Custom shares only: one row per place, in the order the starter gave them.
+    places: so.Mapped[list["PoolPlace"]] = so.relationship(order_by="PoolPlace.place")
     service: so.Mapped["Service"] = so.relationship()  # noqa: F821
     provider: so.Mapped["Provider"] = so.relationship()  # noqa: F821
 
@@ -85,6 +89,10 @@ class Pool(db.Model):
     def places_left(self) -> int:
         return self.max_members - self.member_count
 
+    @property
+    def custom(self) -> bool:
+        return self.share_rule == "custom"
+
 
 def set_aside(member: "PoolMember") -> int:
     """What this member's budget holds for the pool now: their pledge, or once paid, their
@@ -103,7 +111,8 @@ class PoolMember(db.Model):
     display_name: so.Mapped[str] = so.mapped_column(sa.String(60))
     #: The most this member can pay: what their pledge reserves.
     pledged_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
-    #: What they pay, fixed when the pool starts collecting: the target split over the members.
+    #: What they pay: equal shares, fixed when the pool starts collecting (the target split
+    #: over the members); custom shares, the amount of the place taken, fixed when pledged.
     share_pence: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, nullable=True)
     #: "direct" or "managed", copied from the budget when pledged.
     route: so.Mapped[str] = so.mapped_column(sa.String(10))
@@ -145,4 +154,26 @@ class PoolMember(db.Model):
         sa.Index("uq_pool_members_one_live_membership", "pool_id", "holder_id", unique=True,
                  sqlite_where=sa.text(one_of("state", LIVE_MEMBER_STATES)),
                  postgresql_where=sa.text(one_of("state", LIVE_MEMBER_STATES))),
+    )
+
+
+class PoolPlace(db.Model):
+    """One place of a custom-share pool and its agreed amount. `member_id` is the live member
+    holding it, claimed by one conditional UPDATE (pools.shares.claim_place) and let go when
+    their pledge is released, so two people can never take the same place."""
+
+    __tablename__ = "pool_places"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    pool_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pools.id"), index=True)
+    #: 1, 2, 3 ... in the order the starter set them out.
+    place: so.Mapped[int] = so.mapped_column(sa.Integer)
+    share_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    member_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("pool_members.id"), nullable=True, unique=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("pool_id", "place", name="uq_pool_places_pool_place"),
+        sa.CheckConstraint("share_pence > 0", name="share_positive"),
+        sa.CheckConstraint(f"place >= 1 AND place <= {MAX_PLACES}", name="place_sensible"),
     )

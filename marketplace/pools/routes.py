@@ -21,8 +21,14 @@ from marketplace.money import format_pence
 from marketplace.orders.checkout import budget_options
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.card_forms import StripeElementsForm, TestCardForm
-from marketplace.pools import access, cards, services
-from marketplace.pools.forms import ConfirmForm, JoinPoolForm, RefusePledgeForm, StartPoolForm
+from marketplace.pools import access, cards, services, shares
+from marketplace.pools.forms import (
+    ConfirmForm,
+    JoinCustomShareForm,
+    JoinPoolForm,
+    RefusePledgeForm,
+    StartPoolForm,
+)
 from marketplace.pools.models import Pool, PoolMember, set_aside
 from marketplace.pools.shares import most_anyone_pays
 from marketplace.providers.models import Service
@@ -79,8 +85,12 @@ def _budget_choices(form, holder, service):
     return options
 
 
+#: The services name a field as the API does; the form's field, where its name differs.
+_FORM_FIELDS = {shares.SHARES_FIELD: "shares"}
+
+
 def _show_field_error(form, error: DomainError) -> bool:
-    field = getattr(form, error.field or "", None)
+    field = getattr(form, _FORM_FIELDS.get(error.field, error.field or ""), None)
     if field is None:
         return False
     field.errors = list(field.errors) + [error.message]
@@ -111,9 +121,10 @@ def start(service_id: int):
     if form.validate_on_submit():
         pool_request = services.PoolRequest(
             service_id=service.id, sessions=form.sessions.number,
-            min_members=form.min_members.number, max_members=form.max_members.number,
+            min_members=form.min_members.number or 0, max_members=form.max_members.number or 0,
             deadline_on=form.closing_date.data, open_to=form.open_to.data,
-            title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
+            title=form.title.data or "", what_it_buys=form.what_it_buys.data or "",
+            shares_pence=form.shares_pence)
         pledge = services.Pledge(form.budget_id.data, form.display_name.data)
         try:
             started = services.start_pool(current_user, holder.id, pool_request, pledge)
@@ -148,16 +159,28 @@ def _page(pool: Pool, status: int = 200, **context):
         holders = consent.holders_for(current_user, "buy")
         holder = holders[0] if holders else None
         if holder is not None and join_form is None:
-            join_form = JoinPoolForm(formdata=None)
+            join_form = _join_form(pool, formdata=None)
             join_form.display_name.data = holder.display_name.split()[0]
         if holder is not None:
             _budget_choices(join_form, holder, pool.service)
+            _share_choices(join_form, pool)
     return render_template(
         "pools/pool.html", pool=pool, mine=mine, join_form=join_form, join_holder=holder,
         most_anyone_pays=most_anyone_pays(pool.target_pence, pool.min_members),
         pledged_pence=sum(set_aside(m) for m in pool.live_members),
         invite_token=request.args.get("invite") if pool.started_by_id == current_user.id
         else None, **context), status
+
+
+def _join_form(pool: Pool, **kwargs) -> JoinPoolForm:
+    return JoinCustomShareForm(**kwargs) if pool.custom else JoinPoolForm(**kwargs)
+
+
+def _share_choices(form, pool: Pool) -> None:
+    if pool.custom:
+        form.share_pence.choices = [
+            (amount, f"{format_pence(amount)} ({count} place{'s' if count > 1 else ''} open)")
+            for amount, count in shares.choices(pool)]
 
 
 @blueprint.route("/pools/<int:pool_id>")
@@ -175,13 +198,15 @@ def pool_page(pool_id: int):
 def join(pool_id: int):
     pool = access.pool_for(current_user, pool_id)
     holder = _holder(request.form.get("holder_id"))
-    form = JoinPoolForm()
+    form = _join_form(pool)
     _budget_choices(form, holder, pool.service)
+    _share_choices(form, pool)
     if not form.validate_on_submit():
         return _page(pool, 400, join_form=form)
     try:
-        services.join_pool(current_user, holder.id, pool.id,
-                           services.Pledge(form.budget_id.data, form.display_name.data))
+        services.join_pool(current_user, holder.id, pool.id, services.Pledge(
+            form.budget_id.data, form.display_name.data,
+            form.share_pence.data if pool.custom else None))
     except (DomainError, InsufficientFunds) as refused:
         db.session.rollback()
         if not _show_field_error(form, refused):

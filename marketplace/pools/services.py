@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from marketplace.money import format_pence
 from marketplace.notifications.services import notify
 from marketplace.orders.services import SpendingRuleRefusal, spending_rule_problem
 from marketplace.pools import shares
-from marketplace.pools.models import MAX_PLACES, OPEN_TO, Pool, PoolMember
+from marketplace.pools.models import MAX_PLACES, OPEN_TO, Pool, PoolMember, PoolPlace
 from marketplace.providers.models import Service
 from marketplace.times import london_midnight, london_today, utcnow
 
@@ -51,6 +51,9 @@ class PoolRequest:
     #: A live quote from the needs board for this service: the pool buys its sessions at
     #: its price instead of the service's (docs/needs.md).
     quote_id: int | None = None
+    #: Custom shares: every place's amount, adding up to the target; the pool then has
+    #: exactly that many places (min_members and max_members are not used). Empty: equal.
+    shares_pence: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class _Price:
 class Pledge:
     budget_id: int
     display_name: str
+    #: Custom shares: the open place's amount the holder agrees to pay. The starter's is
+    #: the first of the shares unless they say.
+    share_pence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +123,13 @@ def _checked_request(request: PoolRequest) -> tuple[Service, _Price]:
         raise DomainError(f"Enter a number of sessions from 1 to {MAX_SESSIONS}",
                           field="sessions")
     places = min(MAX_PLACES, service.capacity or MAX_PLACES)
-    if not 2 <= request.min_members <= places:
+    if request.shares_pence:
+        sessions = f"{price.sessions} session{'s' if price.sessions != 1 else ''}"
+        shares.check_custom(request.shares_pence, price.sessions * price.unit_price_pence,
+                            places, sessions)
+    elif not 2 <= request.min_members <= places:
         raise DomainError(f"Enter a smallest group from 2 to {places}", field="min_members")
-    if not request.min_members <= request.max_members <= places:
+    elif not request.min_members <= request.max_members <= places:
         raise DomainError(f"Enter a largest group from {request.min_members} to {places}"
                           + (f" (the provider takes up to {service.capacity})"
                              if service.capacity else ""), field="max_members")
@@ -138,19 +148,27 @@ def start_pool(actor: User, holder_id: int, request: PoolRequest, pledge: Pledge
     service, price = _checked_request(request)
     _checked_pledge(holder, service, pledge)
     token = secrets.token_urlsafe(24)
+    custom = len(request.shares_pence)
     pool = Pool(
         service_id=service.id, provider_id=service.provider_id, started_by_id=actor.id,
         title=(request.title.strip() or service.title)[:160],
         what_it_buys=request.what_it_buys.strip(), sessions=price.sessions,
         unit_price_pence=price.unit_price_pence, price_unit=price.price_unit,
         target_pence=price.sessions * price.unit_price_pence,
-        min_members=request.min_members,
-        max_members=request.max_members, deadline_at=deadline_moment(request.deadline_on),
+        share_rule="custom" if custom else "equal",
+        min_members=custom or request.min_members, max_members=custom or request.max_members,
+        deadline_at=deadline_moment(request.deadline_on),
         open_to=request.open_to, local_authority=price.local_authority,
         category=price.category, invite_token_hash=invite_token_hash(token), member_count=0,
     )
     db.session.add(pool)
     db.session.flush()
+    db.session.add_all(PoolPlace(pool_id=pool.id, place=n, share_pence=amount)
+                       for n, amount in enumerate(request.shares_pence, start=1))
+    db.session.flush()
+    if custom and pledge.share_pence is None:
+        pledge = replace(pledge, share_pence=request.shares_pence[0])
+    shares.check_open(pool, pledge.share_pence)
     member = _pledge(actor, holder, pool, pledge)
     return StartedPool(pool, member, token)
 
@@ -165,8 +183,9 @@ def join_pool(actor: User, holder_id: int, pool_id: int, pledge: Pledge) -> Pool
         raise PoolRefusal("This pool is no longer taking pledges.")
     if any(member.holder_id == holder.id for member in pool.live_members):
         raise PoolRefusal("You are already in this pool.")
+    shares.check_open(pool, pledge.share_pence)
     if pool.state == "short":
-        _free_a_failed_place(pool)
+        _free_a_failed_place(pool, pledge.share_pence)
     member = _pledge(actor, holder, pool, pledge)
     if pool.state == "short":
         from marketplace.pools.funding import fix_shares  # see _close_if_ready
@@ -179,10 +198,12 @@ def join_pool(actor: User, holder_id: int, pool_id: int, pledge: Pledge) -> Pool
     return member
 
 
-def _free_a_failed_place(pool: Pool) -> None:
+def _free_a_failed_place(pool: Pool, share_pence: int | None) -> None:
     """A short pool takes someone new in the place of a member whose share did not come in
-    (they were asked first, and are told)."""
-    failed = [member for member in pool.live_members if member.state == "failed"]
+    (they were asked first, and are told); with custom shares, the place at the amount the
+    newcomer chose."""
+    failed = [member for member in pool.live_members if member.state == "failed"
+              and (not pool.custom or member.share_pence == share_pence)]
     if not failed:
         if pool.places_left == 0:
             raise PoolFull("This pool is now full.")
@@ -224,14 +245,18 @@ def _checked_pledge(holder: User, service: Service, pledge: Pledge) -> tuple[Bud
 def _pledge(actor: User, holder: User, pool: Pool, pledge: Pledge) -> PoolMember:
     budget, display_name = _checked_pledge(holder, pool.service, pledge)
     _take_place(pool)
-    share = shares.most_anyone_pays(pool.target_pence, pool.min_members)
+    share = pledge.share_pence if pool.custom else shares.most_anyone_pays(
+        pool.target_pence, pool.min_members)
     member = PoolMember(
         pool_id=pool.id, holder_id=holder.id, budget_id=budget.id,
         display_name=display_name, pledged_pence=share, route=budget.route, state="pledged",
-        pledged_by_id=actor.id,
+        pledged_by_id=actor.id, share_pence=share if pool.custom else None,
     )
     db.session.add(member)
     db.session.flush()
+    if pool.custom and not shares.claim_place(pool, member, share):
+        raise PoolFull("Someone has just taken that share. Choose another.",
+                       field="share_pence")
     available = ledger.account_balance(ledger.budget_available_account(budget.id))
     ledger.move(
         "reserve", f"Set aside for pool {pool.id}: {pool.title}", share,
@@ -240,7 +265,7 @@ def _pledge(actor: User, holder: User, pool: Pool, pledge: Pledge) -> PoolMember
         idempotency_key=f"pool-member-{member.id}-reserve",
         insufficient_message=(
             f"There is not enough left in this budget: {format_pence(available)} is available "
-            f"and your share is up to {format_pence(share)}."
+            f"and your share is {'' if pool.custom else 'up to '}{format_pence(share)}."
         ),
     )
     _ask_for_approval_or_approve(member, budget)
@@ -304,6 +329,7 @@ def release_pledge(member: PoolMember, to_state: str, description: str,
     live (a retry, or someone else got there first)."""
     if not _set_member_state(member, ("pledged", "secured", "failed"), to_state):
         return False
+    shares.free_place(member)
     ledger.move(
         "release", description, member.pledged_pence,
         ledger.budget_reserved_account(member.budget_id),

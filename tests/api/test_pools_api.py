@@ -145,3 +145,81 @@ def test_start_refusals_say_what_is_wrong(client, people):
     assert client.post("/api/v1/pools", json=start_body(service, sam_budget),
                        headers=_bearer(make_user("provider"))).status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PoolMember)) == 0
+
+
+def custom_body(service, budget, **changes):
+    body = {**start_body(service, budget, sessions=10), "shares_pence": [4_000, 4_000, 2_000]}
+    del body["min_members"], body["max_members"]
+    body.update(changes)
+    return body
+
+
+def test_a_custom_share_pool_lists_every_share_and_each_joiner_takes_one(
+        client, people, matches_schema):
+    service, everyone = people
+    (sam, sam_budget), (dani, dani_budget), (ali, ali_budget) = everyone
+    response = client.post("/api/v1/pools", json=custom_body(
+        service, sam_budget, share_pence=2_000, open_to="area"), headers=_bearer(sam))
+    assert response.status_code == 201, response.get_json()
+    started = response.get_json()
+    matches_schema("Pool", started)
+    assert started["share_rule"]["value"] == "custom"
+    assert (started["min_members"], started["max_members"]) == (3, 3)
+    assert started["most_anyone_pays_pence"] == 4_000
+    assert started["shares"] == [{"place": 1, "share_pence": 4_000, "taken": False},
+                                 {"place": 2, "share_pence": 4_000, "taken": False},
+                                 {"place": 3, "share_pence": 2_000, "taken": True}]
+    assert started["mine"][0]["share_pence"] == started["mine"][0]["pledged_pence"] == 2_000
+    assert balances(sam_budget).committed_pence == 2_000
+    url = f"/api/v1/pools/{started['id']}/join"
+
+    seen = client.get(f"/api/v1/pools/{started['id']}", headers=_bearer(dani)).get_json()
+    assert seen["members"] == [{"display_name": "Sam P", "pledged_pence": None,
+                                "share_pence": None, "state": seen["members"][0]["state"]}]
+    for share, problem in ((None, "Choose one of the open shares: £40.00"),
+                           (2_000, "Choose one of the open shares: £40.00"),
+                           ("4000", "'share_pence' must be a whole number of pence")):
+        refused = client.post(url, json={"budget_id": dani_budget.id, "display_name": "D",
+                                         "share_pence": share},
+                              headers={**_bearer(dani), "Idempotency-Key": f"no-{share}"})
+        assert refused.status_code == 400, share
+        assert refused.get_json()["error"]["parameter"] == "share_pence"
+        assert problem in refused.get_json()["error"]["message"]
+    assert balances(dani_budget).committed_pence == 0
+
+    for holder, budget in ((dani, dani_budget), (ali, ali_budget)):
+        joined = client.post(url, json={"budget_id": budget.id, "display_name": "M",
+                                        "share_pence": 4_000},
+                             headers={**_bearer(holder), "Idempotency-Key": "take-40"})
+        assert joined.status_code == 201, joined.get_json()
+        matches_schema("Pool", joined.get_json())
+    funded = joined.get_json()
+    assert funded["state"]["value"] == "funded"
+    assert all(share["taken"] for share in funded["shares"])
+    assert sorted(o.total_pence for o in db.session.scalars(sa.select(Order))) == [
+        2_000, 4_000, 4_000]
+    assert balances(dani_budget).committed_pence == 4_000
+
+
+@pytest.mark.parametrize("changes, parameter, message", [
+    ({"shares_pence": [4_000, 4_000, 1_000]}, "shares_pence",
+     "The shares add up to £90.00, but the total for 10 sessions is £100.00"),
+    ({"shares_pence": [10_000, 0]}, "shares_pence", "Each share must be at least 1p"),
+    ({"shares_pence": [200] * 51}, "shares_pence", "Enter 8 shares or fewer"),
+    ({"shares_pence": ["40", "40", "20"]}, "shares_pence",
+     "'shares_pence' must be a list of whole numbers of pence"),
+    ({"shares_pence": []}, "shares_pence", "needs one amount for each place"),
+    ({"shares_pence": None}, "min_members", "'min_members' is required, unless you set out"),
+    ({"share_pence": 3_000}, "share_pence", "Choose one of the open shares: £40.00, £20.00"),
+])
+def test_custom_shares_that_do_not_make_sense_are_refused(client, people, changes, parameter,
+                                                          message):
+    service, everyone = people
+    sam, sam_budget = everyone[0]
+    response = client.post("/api/v1/pools", json=custom_body(service, sam_budget, **changes),
+                           headers=_bearer(sam))
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["parameter"] == parameter
+    assert message in response.get_json()["error"]["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PoolMember)) == 0
+    assert balances(sam_budget).committed_pence == 0

@@ -122,3 +122,54 @@ def test_three_holders_pool_by_two_routes_and_the_pool_goes_ahead(
     for path in (f"/pools/{pool.id}", "/pools", f"/services/{service.id}/pools/new"):
         phone.goto(path)
         assert layout_width(phone) <= PHONE["width"], path
+
+
+def test_a_custom_share_pool_is_started_and_a_joiner_chooses_the_smaller_share(
+        new_page, check_accessibility):
+    org = organisation()
+    service = group_service()  # £10 a session
+    sam = make_user("holder", name="Sam Patel")
+    make_funded_budget(sam, amount_pence=20_000, organisation=org)
+    kit = make_user("holder", name="Kit Moss")
+    make_funded_budget(kit, amount_pence=3_000, organisation=org)
+
+    # Sam sets out £40, £40 and £20 for 10 sessions; a mistake first.
+    sam_page = new_page()
+    log_in(sam_page, sam)
+    sam_page.goto(f"/services/{service.id}/pools/new")
+    sam_page.get_by_label("How many sessions").fill("10")
+    sam_page.get_by_label("Custom shares: I set out each place and what it costs").check()
+    sam_page.get_by_label("Custom shares, in pounds").fill("40, 40, 10")
+    submit(sam_page, "Start the pool")
+    assert sam_page.title().startswith("Error:")
+    assert "The shares add up to £90.00" in sam_page.locator(".error-summary").inner_text()
+    check_accessibility(sam_page, "start a custom-share pool with an error")
+    sam_page.get_by_label("Custom shares, in pounds").fill("40, 40, 20")
+    submit(sam_page, "Start the pool")
+    invite = sam_page.locator(".invite-link code").inner_text()
+    check_accessibility(sam_page, "a new custom-share pool")
+    pool = db.session.scalars(sa.select(Pool)).one()
+
+    # Kit, with less to spend, sees every share (not who pays it) and takes the £20.00 one.
+    kit_page = new_page()
+    log_in(kit_page, kit)
+    kit_page.goto(invite)
+    shares_table = kit_page.locator("table.pool-shares").inner_text()
+    assert "£40.00" in shares_table and "£20.00" in shares_table
+    assert "£" not in kit_page.locator("table.pool-members").inner_text()
+    check_accessibility(kit_page, "a custom-share pool to join")
+    kit_page.get_by_label("£20.00 (1 place open)").check()
+    kit_page.get_by_label(re.compile(r"available$")).check()
+    kit_page.get_by_label("The name other members see").fill("Kit")
+    submit(kit_page, "Pledge my share")
+    expect(kit_page.locator(".flash-list")).to_contain_text("Your share is set aside")
+    assert "£20.00 is set aside from the budget" in kit_page.locator("main").inner_text()
+    check_accessibility(kit_page, "a custom-share pool joined")
+    db.session.expire_all()
+    assert [m.share_pence for m in db.session.get(Pool, pool.id).live_members] == [4_000,
+                                                                                   2_000]
+
+    phone = new_page(java_script_enabled=False, viewport=PHONE)
+    log_in(phone, kit)
+    phone.goto(f"/pools/{pool.id}")
+    assert layout_width(phone) <= PHONE["width"]

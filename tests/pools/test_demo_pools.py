@@ -20,6 +20,12 @@ def test_seeding_makes_pools_in_every_state_a_person_meets(app, runner):
         sa.select(Pool.state, sa.func.count()).where(Pool.id.not_in(from_quotes))
         .group_by(Pool.state)).all())
     assert states == {"open": 1, "funded": 1, "short": 1, "expired": 1, "collecting": 1}
+    # The open pool has custom shares, one place still open at its amount.
+    open_pool = db.session.scalar(sa.select(Pool).where(Pool.state == "open",
+                                                        Pool.id.not_in(from_quotes)))
+    assert open_pool.share_rule == "custom"
+    assert sum(place.share_pence for place in open_pool.places) == open_pool.target_pence
+    assert [place.member_id is None for place in open_pool.places] == [False, True, False]
     funded = db.session.scalar(sa.select(Pool).where(Pool.state == "funded"))
     shares = db.session.scalars(sa.select(Order).where(
         Order.price_unit == "pool_share", Order.provider_id == funded.provider_id)).all()

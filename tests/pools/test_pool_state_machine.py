@@ -1,4 +1,5 @@
-"""Random pool lives, by both routes (issue 8, "Rules"). Hypothesis starts a pool and runs
+"""Random pool lives, by both routes (issue 8, "Rules"). Hypothesis starts a pool (with
+equal shares, or custom shares it sets out itself) and runs
 joins, leaves, cards that work or fail, approvals and refusals, payments of a missing share,
 deadlines and the end of a short pool's time, and after EVERY step checks, against its own
 model of the money:
@@ -10,6 +11,9 @@ model of the money:
   one per paying member, adding up to exactly the target;
 - nobody pays more than their share; no card is captured unless the pool funded, and every
   captured card is exactly its member's share; an ended pool leaves no hold on any card;
+- with custom shares, every member's pledge, share, share order and card capture is exactly
+  the amount they chose when they joined (the machine's own record), each live member holds
+  one place at that amount, and a funded pool has every place paid, adding up to the target;
 - the pool's place count is its live members.
 
 The card service is a small in-memory stand-in (saved cards, holds, captures, refunds,
@@ -41,6 +45,7 @@ from marketplace.payments import card_payments
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.pools import cards
 from marketplace.pools import services as pools
+from marketplace.pools import shares
 from marketplace.pools.funding import close_due_pools
 from marketplace.pools.models import LIVE_MEMBER_STATES, Pool, PoolMember
 from marketplace.pools.services import Pledge, PoolRequest
@@ -53,7 +58,7 @@ from tests.pools.helpers import group_service
 TABLES = {
     "allocations", "budgets", "instalments", "orders", "order_events", "notifications",
     "email_messages", "ledger_accounts", "ledger_transactions", "ledger_lines",
-    "card_payments", "card_refunds", "pools", "pool_members",
+    "card_payments", "card_refunds", "pools", "pool_members", "pool_places",
 }
 CARDS = {"good": "4242424242424242", "fails": "4000000000000341",
          "declined": "4000000000000002"}
@@ -172,6 +177,8 @@ class PoolMachine(RuleBasedStateMachine):
         db.session.expunge_all()
         self.cards.__init__()
         self.pool_id: int | None = None
+        #: Custom shares: the amount each member chose when they pledged, by member id.
+        self.agreed: dict[int, int] = {}
         self.budget_ids: list[int] = []
         self.totals: list[int] = []
         today = london_today()
@@ -215,27 +222,54 @@ class PoolMachine(RuleBasedStateMachine):
             db.session.rollback()
         db.session.expire_all()
 
+    def remember_share(self, i: int, amount: int | None) -> None:
+        member = self.member(i)
+        if member is not None and amount is not None:
+            self.agreed.setdefault(member.id, amount)
+
+    @staticmethod
+    def custom_amounts(target: int, weights: list[int]) -> tuple[int, ...]:
+        """The target set out in whole pence in proportion to the weights, the first place
+        taking what rounding leaves: always adding up to the target exactly."""
+        parts = [target * weight // sum(weights) for weight in weights]
+        parts[0] += target - sum(parts)
+        return tuple(parts)
+
     # ------------------------------------------------------------ rules
 
     @precondition(lambda self: self.pool_id is None)
     @rule(starter=st.integers(0, 4), fewest=st.sampled_from([2, 2, 3]), extra=st.integers(0, 2),
-          sessions=st.integers(3, 9))
-    def start(self, starter, fewest, extra, sessions):
+          sessions=st.integers(3, 9),
+          weights=st.none() | st.lists(st.integers(1, 6), min_size=2, max_size=4))
+    def start(self, starter, fewest, extra, sessions, weights):
+        custom = self.custom_amounts(sessions * 1_000, weights) if weights else ()
         request = PoolRequest(service_id=self.world.service, sessions=sessions,
                               min_members=fewest, max_members=fewest + extra,
-                              deadline_on=london_today() + timedelta(days=7), open_to="area")
+                              deadline_on=london_today() + timedelta(days=7), open_to="area",
+                              shares_pence=custom)
 
         def step():
             started = pools.start_pool(self.holder(starter), self.world.holders[starter],
                                        request, Pledge(self.budget_ids[starter], "Me"))
             self.pool_id = started.pool.id
         self.attempt(step)
+        self.remember_share(starter, custom[0] if custom else None)
 
     @precondition(lambda self: self.pool_id is not None)
-    @rule(i=st.integers(0, 4))
-    def join(self, i):
+    @rule(i=st.integers(0, 4), pick=st.integers(0, 4))
+    def join(self, i, pick):
+        """With custom shares, one of the open amounts (smallest first), or (pick 4) one that
+        is not open."""
+        amount = None
+        if self.pool().custom:
+            open_now = sorted(amount for amount, _ in shares.choices(self.pool())) or [1_000]
+            amount = open_now[pick % len(open_now)] if pick < 4 else open_now[0] + 1
+        already = self.member(i)
         self.attempt(lambda: pools.join_pool(self.holder(i), self.world.holders[i],
-                                             self.pool_id, Pledge(self.budget_ids[i], "Me")))
+                                             self.pool_id,
+                                             Pledge(self.budget_ids[i], "Me", amount)))
+        if already is None:
+            self.remember_share(i, amount)
 
     @precondition(lambda self: self.pool_id is not None)
     @rule(i=st.integers(0, 4))
@@ -282,7 +316,8 @@ class PoolMachine(RuleBasedStateMachine):
 
     def teardown(self):
         pool = self.pool()
-        event(f"the pool ended the example {pool.state if pool else 'never started'}")
+        rule = f" with {pool.share_rule} shares" if pool else ""
+        event(f"the pool ended the example {pool.state if pool else 'never started'}{rule}")
 
     # ------------------------------------------------------------ what must always hold
 
@@ -330,6 +365,29 @@ class PoolMachine(RuleBasedStateMachine):
             assert set(self.cards.captured) <= set(self.cards.refunded)
 
     @invariant()
+    def a_custom_share_is_exactly_what_its_member_chose_and_funds_only_in_full(self):
+        pool = self.pool()
+        if pool is None or not pool.custom:
+            return
+        assert sum(place.share_pence for place in pool.places) == pool.target_pence
+        assert pool.min_members == pool.max_members == len(pool.places)
+        holding = {place.member_id: place.share_pence for place in pool.places
+                   if place.member_id is not None}
+        assert set(holding) == {member.id for member in pool.live_members}
+        for member in pool.members:
+            agreed = self.agreed[member.id]
+            assert member.pledged_pence == member.share_pence == agreed
+            assert holding.get(member.id, agreed) == agreed
+            if member.order_id is not None:
+                assert db.session.get(Order, member.order_id).total_pence == agreed
+            if member.payment_intent_id in self.cards.captured:
+                assert self.cards.captured[member.payment_intent_id] == agreed
+        if pool.state == "funded":
+            assert len(holding) == len(pool.places)
+            assert all(member.state == "paid" for member in pool.live_members)
+            assert sum(self.agreed[m.id] for m in pool.live_members) == pool.target_pence
+
+    @invariant()
     def an_ended_pool_leaves_no_hold_on_a_card(self):
         pool = self.pool()
         if pool is not None and pool.state in ("expired", "cancelled"):
@@ -353,5 +411,5 @@ def test_random_pool_lives_never_lose_a_penny(app, monkeypatch):
         cards = fake
 
     run_state_machine_as_test(Machine, settings=settings(
-        max_examples=30, stateful_step_count=40, deadline=None,
+        max_examples=60, stateful_step_count=40, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
