@@ -194,14 +194,14 @@ def _accept_into_pool(quote: Quote):
         form.title.data = quote.service.title
         form.min_members.process_data(2)
         form.max_members.process_data(max(2, min(need.group_size, 50)))
-        form.deadline_on.data = london_today() + timedelta(days=14)
+        form.closing_date.data = london_today() + timedelta(days=14)
         form.display_name.data = holder.display_name.split()[0]
     status = 200
     if form.validate_on_submit():
         request_ = pools.PoolRequest(
             service_id=quote.service_id, sessions=quote.sessions,
             min_members=form.min_members.number, max_members=form.max_members.number,
-            deadline_on=form.deadline_on.data, open_to=form.open_to.data,
+            deadline_on=form.closing_date.data, open_to=form.open_to.data,
             title=form.title.data or "", what_it_buys=form.what_it_buys.data or "")
         try:
             started = answers.accept_quote_into_pool(

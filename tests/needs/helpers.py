@@ -51,8 +51,8 @@ def quote_form(service, *, days: int = 20, **changes) -> dict:
 def pool_form(budget, **changes) -> dict:
     closing = london_today() + timedelta(days=10)
     form = {"title": "Saturday walks", "what_it_buys": "Six walks", "min_members": "2",
-            "max_members": "6", "deadline_on-day": str(closing.day),
-            "deadline_on-month": str(closing.month), "deadline_on-year": str(closing.year),
+            "max_members": "6", "closing_date-day": str(closing.day),
+            "closing_date-month": str(closing.month), "closing_date-year": str(closing.year),
             "open_to": "area", "budget_id": str(budget.id), "display_name": "Sam P"}
     form.update(changes)
     return form
