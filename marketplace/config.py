@@ -111,6 +111,8 @@ class Config:
     #: Hours a pool waits for a missing share (a failed card, an approval) before everyone's
     #: money goes back; well under the 7 days a card authorisation lasts (docs/pools.md).
     POOL_SHORT_HOURS = int(os.environ.get("POOL_SHORT_HOURS", "72"))
+    #: London days a need stays on the needs board before it closes by itself (docs/needs.md).
+    NEED_OPEN_DAYS = int(os.environ.get("NEED_OPEN_DAYS", "60"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

@@ -204,7 +204,7 @@ SEARCH_PARAMETER_NAMES = ["q", "category", "area", "mode", "language", "max_pric
 PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key", "body",
                            "holder_id", "service_id", "quantity", "starts_on", "ends_on",
                            "note_to_provider", "outcome_id", "outcome_shared", "expected_total_pence",
-                           "note"]
+                           "note", "quote_id"]
 #: The pools API's fields and parameters (api/pool_models.py).
 POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date", "open_to",
                         "title", "what_it_buys", "display_name", "member_id", "invite"]

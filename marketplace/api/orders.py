@@ -78,7 +78,7 @@ def _order_request(user: User) -> tuple[int, OrderRequest, int | None]:
         budget_id=body.budget_id, service_id=body.service_id, quantity=body.quantity,
         starts_on=body.starts_on, ends_on=body.ends_on,
         note_to_provider=body.note_to_provider or "", outcome_id=body.outcome_id,
-        outcome_shared=body.outcome_shared,
+        outcome_shared=body.outcome_shared, quote_id=body.quote_id,
     )
     return holder_id, order_request, body.expected_total_pence
 

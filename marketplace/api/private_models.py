@@ -250,6 +250,10 @@ class OrderRequest(RequestBody):
     outcome_shared: bool = Field(False, description=(
         "true to tell the provider which outcome this order is for (needs outcome_id). "
         "Otherwise only the holder and their supporters see it."))
+    quote_id: Id | None = Field(None, description=(
+        "A live quote a provider gave for one of the holder's needs (not to be pooled), for "
+        "this service: the order is at the quote's price, for exactly its sessions, and "
+        "placing it accepts the quote."))
     expected_total_pence: int | None = Field(None, ge=0, le=MAX_BIG_ID, description=(
         "The total you showed the person and they agreed to (optional). If the price has "
         "changed since, the order is refused (409, price_changed) and nothing is set aside."))
@@ -259,6 +263,7 @@ class OrderRequest(RequestBody):
         "budget_id": "'budget_id' must be a whole number, 1 or more.",
         "service_id": "'service_id' must be a whole number, 1 or more.",
         "outcome_id": "'outcome_id' must be a whole number, 1 or more.",
+        "quote_id": "'quote_id' must be a whole number, 1 or more.",
         "outcome_shared": "'outcome_shared' must be true or false.",
         "quantity": f"'quantity' must be a whole number from 1 to {MAX_QUANTITY}.",
         "starts_on": "'starts_on' must be a date like 2026-04-30.",

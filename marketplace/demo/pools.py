@@ -1,7 +1,9 @@
 """The demo's pools, written after its money (demo/money.py), through the real pool services so
 every pledge is a real reservation: one open pool anyone may join (the demo holder can try
 joining it), one funded into share orders the provider can accept, one short of an approval
-the demo account manager can give, and one that expired with every penny back.
+the demo account manager can give, one that expired with every penny back, and one that has
+just reached its closing date and is collecting: every share is approved, so the worker's
+next pool-deadlines run (within five minutes of `make run`) funds it, as it would any pool.
 
 Only managed-account and not-yet-saved card pledges are used, so seeding needs no card
 server. Deterministic: the services are the first poolable ones by id."""
@@ -51,8 +53,8 @@ def load_demo_pools(manager: User) -> int:
                                  Service.price_pence.between(100, 10_000),
                                  Service.category != "wellbeing",
                                  sa.or_(Service.capacity.is_(None), Service.capacity >= 4))
-        .order_by(Service.id).limit(4)).all()
-    if len(services) < 4:
+        .order_by(Service.id).limit(5)).all()
+    if len(services) < 5:
         return 0
     holder = _budget("demo-holder@example.org", "managed")
     priya = _budget("demo-holder-2@example.org", "managed")
@@ -94,5 +96,14 @@ def load_demo_pools(manager: User) -> int:
     expired.deadline_at = utcnow() - timedelta(days=2)  # its closing date has passed
     db.session.flush()
     expire_pool(expired)
+
+    # Two small shares, both approved under the limit; its closing date has just passed.
+    collecting = _start(services[4], holder, sessions=1, min_members=2, max_members=4,
+                        open_to="invite", title=f"{services[4].title}: closing today",
+                        what="One session.", name="Sam P")
+    _join(collecting, priya, "Priya")
+    collecting = db.session.get(Pool, collecting.id)
+    collecting.deadline_at = utcnow() - timedelta(minutes=1)
+    collecting.state = "collecting"  # as the worker's pool-deadlines run sets it
     db.session.flush()
-    return 4
+    return 5

@@ -13,6 +13,7 @@ JOB_MODULES = (
     "marketplace.jobs.housekeeping",
     "marketplace.search.jobs",
     "marketplace.pools.jobs",
+    "marketplace.needs.jobs",
 )
 
 

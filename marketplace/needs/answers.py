@@ -1,9 +1,10 @@
-"""The holder's answers to quotes: accept one (to arrange it with the provider, or to start a
-pool from it), and decline the others in one step with a kind standard message.
+"""The holder's answers to quotes: accept one (by ordering it at the quoted price, or by
+starting a pool from it), and decline the others in one step with a kind standard message.
 
-Accepting is the only moment a provider learns who the holder is: the accepted provider is
-told the holder's display name and email so they can arrange it. Every answer is a
-compare-and-set on the quote's state, so two tabs (or two supporters) cannot both answer."""
+Accepting is the only moment a provider learns who the holder is: by the order, which names
+the holder as every order does, or, for a pool, only by the display names members choose.
+Every answer is a compare-and-set on the quote's state, so two tabs (or two supporters)
+cannot both answer."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -46,39 +47,41 @@ def quote_to_answer(actor: User, need_id: int, quote_id: int) -> Quote:
     if quote is None or quote.need_id != need.id or quote.state == "withdrawn":
         raise NotFound("We could not find that quote.")
     if not need.is_open or quote.state != "live":
-        raise DomainError("This need has already been answered.", code="already_answered")
+        raise DomainError("This need has already been answered.", code="already_answered",
+                          field="quote_id")
     if quote.is_expired:
         raise QuoteExpired(f"This quote ran out on {format_date(quote.expires_on)}, so it "
                            "cannot be accepted. Ask "
-                           f"{quote.provider.name} for a new one, or choose another.")
+                           f"{quote.provider.name} for a new one, or choose another.",
+                           field="quote_id")
     return quote
 
 
-def _accept(quote: Quote, need: Need, pool_id: int | None = None) -> None:
+def _accept(quote: Quote, need: Need, *, pool_id: int | None = None,
+            order_id: int | None = None) -> None:
     if not _answer(quote, "accepted"):
-        raise DomainError("This need has already been answered.", code="already_answered")
+        raise DomainError("This need has already been answered.", code="already_answered",
+                          field="quote_id")
     quote.pool_id = pool_id
+    quote.order_id = order_id
     need.state = "accepted"
     need.ended_at = utcnow()
-    holder = need.holder
-    how = ("They have started a group pool from it: you will hear when it goes ahead."
-           if pool_id else "Please get in touch with them to arrange it.")
+    if pool_id:
+        how = ("They have started a group pool from it: you will see it under Group "
+               "purchases on your orders page when every share is in.")
+        link = f"/provider/needs/{need.id}"
+    else:
+        how = f"They have ordered it: see order {order_id}."
+        link = f"/orders/{order_id}"
     notify(quote.provider.owner,
-           f"{holder.display_name} ({holder.email}) accepted your quote of "
-           f"{quote.sessions} × {format_pence(quote.price_pence)} for “{short_words(need.words)}”. "
-           f"{how}",
-           link=f"/provider/needs/{need.id}",
-           email_subject="Your quote was accepted")
+           f"Your quote of {quote.sessions} × {format_pence(quote.price_pence)} for "
+           f"“{short_words(need.words)}” was accepted. {how}",
+           link=link, email_subject="Your quote was accepted")
 
 
-def accept_quote(actor: User, need_id: int, quote_id: int) -> Quote:
-    """Accept a quote to arrange it with the provider (the holder orders it themselves)."""
-    quote = quote_to_answer(actor, need_id, quote_id)
-    if quote.need.would_pool:
-        raise DomainError("This need is to be pooled: start a pool from the quote.")
-    _accept(quote, quote.need)
-    db.session.flush()
-    return quote
+def accept_by_order(quote: Quote, order) -> None:
+    """Placing an order at the quote's price accepts it (orders.services.place_order)."""
+    _accept(quote, quote.need, order_id=order.id)
 
 
 def accept_quote_into_pool(actor: User, need_id: int, quote_id: int,
@@ -93,7 +96,7 @@ def accept_quote_into_pool(actor: User, need_id: int, quote_id: int,
         min_members=request.min_members, max_members=request.max_members,
         deadline_on=request.deadline_on, open_to=request.open_to, title=request.title,
         what_it_buys=request.what_it_buys), pledge)
-    _accept(quote, need, started.pool.id)
+    _accept(quote, need, pool_id=started.pool.id)
     if started.pool.open_to != "invite":
         from marketplace.needs.peers import tell_peers_about_pool
 

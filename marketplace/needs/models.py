@@ -97,6 +97,9 @@ class Quote(db.Model):
     state: so.Mapped[str] = so.mapped_column(sa.String(10), default="live", index=True)
     #: The pool started from it, when the holder accepted it into one.
     pool_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("pools.id"), nullable=True)
+    #: The order placed at this quote's price, when the holder accepted it by ordering it.
+    order_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("orders.id"), nullable=True,
+                                                       unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     answered_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)

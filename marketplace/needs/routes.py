@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.ledger.services import InsufficientFunds
 from marketplace.money import format_pence, pence_to_pounds_text
-from marketplace.needs import access, answers, services
+from marketplace.needs import access, answers, expiry, services
 from marketplace.needs import peers as matching
 from marketplace.needs.forms import NeedForm, PoolFromQuoteForm, QuoteForm
 from marketplace.needs.models import Quote
@@ -102,7 +102,8 @@ def _need_page(need, status: int = 200, **context):
         "needs/need.html", need=need, quotes=quotes,
         may_change=consent.may_act_for(current_user, need.holder_id, "buy"),
         peer_count=len(matching.find_peers(need)) if need.is_open else 0,
-        live_count=sum(quote.state == "live" for quote in quotes), **context), status
+        live_count=sum(quote.state == "live" for quote in quotes),
+        last_day_open=expiry.last_day_open(need), **context), status
 
 
 @blueprint.route("/needs/<int:need_id>")
@@ -168,21 +169,10 @@ def accept(need_id: int, quote_id: int):
     need = quote.need
     if need.would_pool:
         return _accept_into_pool(quote)
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            answers.accept_quote(current_user, need.id, quote.id)
-        except DomainError as refused:
-            db.session.rollback()
-            if refused.status == 404:
-                raise
-            return _need_page(need, refused.status, problem=refused.message)
-        db.session.commit()
-        flash(f"You accepted the quote from {quote.provider.name}. The provider will get in "
-              "touch to arrange it; you can order it from the service page.", "success")
-        return redirect(url_for(".need_page", need_id=need.id))
-    return render_template("needs/accept.html", need=need, quote=quote)
+    # Not to be pooled: accepting is ordering it at the quoted price, through the order form.
+    on_behalf = {} if need.holder_id == current_user.id else {"holder_id": need.holder_id}
+    return redirect(url_for("orders.order_form", service_id=quote.service_id,
+                            quote_id=quote.id, **on_behalf))
 
 
 def _accept_into_pool(quote: Quote):
@@ -292,9 +282,10 @@ def provider_need(need_id: int):
                 return redirect(url_for(".provider_need", need_id=need.id))
         else:
             status = 400
-    accepted = quote is not None and quote.state == "accepted"
+    # The holder is named only to a provider whose quote they ordered, as any order names them.
+    ordered = quote is not None and quote.state == "accepted" and quote.order_id is not None
     return render_template("needs/provider_need.html", need=need, quote=quote, form=form,
-                           offered=offered, holder=need.holder if accepted else None,
+                           offered=offered, holder=need.holder if ordered else None,
                            area=areas.authority_name(need.local_authority)), status
 
 

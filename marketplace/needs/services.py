@@ -4,7 +4,7 @@ Rules kept here: a provider quotes only on an open need it serves (one of its ac
 has the need's category and covers its area), with one of those services; one standing quote
 per provider per need (the database's partial unique index too), changed or withdrawn only
 until the holder answers it. Nothing here gives a provider the holder's name: that happens
-only in answers.accept_quote."""
+only when the holder accepts (needs.answers)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -24,6 +24,7 @@ from marketplace.orders.services import (
     check_order_request,
     spending_rule_problem,
 )
+from marketplace.orders.quoted_price import Price
 from marketplace.providers.models import Service
 
 
@@ -43,6 +44,8 @@ class Quote:
     budget: Budget
     budget_label: str
     request: OrderRequest
+    #: What it is priced at: the service's price, or the provider's quote for the need.
+    price: Price
     total_pence: int
     available_pence: int
     outcome_text: str
@@ -84,8 +87,8 @@ def quote_order(actor: User, holder_id: int, request: OrderRequest) -> Quote:
     it concerns) that placing it would meet."""
     holder = consent.holder_for(actor, holder_id, "buy")
     orderable_service(request.service_id)
-    budget, service = check_order_request(holder, request)
-    total = request.quantity * service.price_pence
+    budget, service, price = check_order_request(actor, holder, request)
+    total = request.quantity * price.unit_price_pence
     available = ledger.budget_balances(budget.id).available_pence
     if total > available:
         raise DomainError(
@@ -95,7 +98,7 @@ def quote_order(actor: User, holder_id: int, request: OrderRequest) -> Quote:
         )
     return Quote(
         holder=holder, service=service, budget=budget, budget_label=budget_label(budget),
-        request=request, total_pence=total, available_pence=available,
+        request=request, price=price, total_pence=total, available_pence=available,
         outcome_text=dict(outcome_choices(holder)).get(request.outcome_id, "")
         if request.outcome_id else "",
     )

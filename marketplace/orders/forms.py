@@ -18,6 +18,7 @@ from wtforms.validators import Length, ValidationError
 
 from marketplace.orders.placing import Confirmed
 from marketplace.orders.services import MAX_QUANTITY, OrderRequest
+from marketplace.ids import parse_id
 from marketplace.forms import PlainDateField, Required, WholeNumberField
 from marketplace.times import london_today
 
@@ -46,6 +47,8 @@ class _OrderFields(FlaskForm):
 
     holder_id = HiddenField()
     token = HiddenField()
+    #: A provider's quote for the holder's need (the needs board): ordered at its price.
+    quote_id = HiddenField()
     budget_id = RadioField("Budget to use", coerce=_optional_int, validate_choice=False,
                            validators=[Required("Choose which budget to pay from")])
     quantity = WholeNumberField(
@@ -104,11 +107,17 @@ class _OrderFields(FlaskForm):
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
             note_to_provider=(self.note_to_provider.data or "").strip(),
             outcome_id=self.outcome_id.data, outcome_shared=bool(self.outcome_shared.data),
+            quote_id=self.quote_number(),
         )
+
+    def quote_number(self) -> int | None:
+        """The quote's id, or None; text that is not an id is a quote nobody has (0)."""
+        text = (self.quote_id.data or "").strip()
+        return (parse_id(text) or 0) if text else None
 
     def add_problem(self, field_name: str | None, message: str) -> None:
         field = getattr(self, field_name, None) if field_name else None
-        if field is None or field_name in ("holder_id", "token"):
+        if field is None or field_name in ("holder_id", "token", "quote_id"):
             self.form_errors.append(message)
         else:
             field.errors = list(field.errors) + [message]
@@ -117,6 +126,7 @@ class _OrderFields(FlaskForm):
         """The chosen details as query-string values, for "change your order" links."""
         values = {
             "holder_id": self.holder_id.data, "token": self.token.data,
+            "quote_id": self.quote_id.data,
             "budget_id": self.budget_id.data, "quantity": self.quantity.data,
             "starts_on": self.starts_on.data.isoformat() if self.starts_on.data else "",
             "ends_on": self.ends_on.data.isoformat() if self.ends_on.data else "",

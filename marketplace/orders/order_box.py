@@ -14,7 +14,11 @@ from flask_login import current_user
 
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
+from marketplace.errors import DomainError, NotFound
+from marketplace.extensions import db
+from marketplace.needs.models import Quote
 from marketplace.orders.checkout import BudgetOption, budget_options, outcome_choices
+from marketplace.orders.quoted_price import Price, quote_for_order
 from marketplace.orders.forms import ChooseHolderForm, OrderDetailsForm, new_token
 from marketplace.orders.services import budgets_for_holder, spending_rule_problem
 from marketplace.providers.models import Service
@@ -52,6 +56,11 @@ class OrderBox:
     kind: str
     form: OrderDetailsForm | None = None
     holder: User | None = None
+    #: What the form orders at: the service's price, or a quote's for the holder's need.
+    price: Price | None = None
+    #: Why a quote cannot be ordered now (kind "quote_problem"), with the need to go back to.
+    problem: str = ""
+    need_id: int | None = None
     options: list[BudgetOption] = field(default_factory=list)
     choose_form: ChooseHolderForm | None = None
 
@@ -69,8 +78,23 @@ class OrderBox:
 
 def order_form_for(holder: User, service: Service,
                    form: OrderDetailsForm | None = None) -> OrderBox:
-    """The order form for this holder, with their budgets and outcomes as choices."""
-    if service.price_pence == 0:
+    """The order form for this holder, with their budgets and outcomes as choices, at the
+    service's price or at the price of the quote the form names."""
+    price = Price(service.price_pence, service.price_unit)
+    if form is not None and form.quote_number() is not None:
+        try:
+            quote = quote_for_order(current_user, holder.id, service, form.quote_number())
+        except NotFound:
+            raise
+        except DomainError as refused:
+            quote = db.session.get(Quote, form.quote_number())
+            return OrderBox("quote_problem", holder=holder, problem=refused.message,
+                            need_id=quote.need_id)
+        price = Price(quote.price_pence, quote.price_unit, quote)
+        if not (form.quantity.data or "").strip():
+            form.quantity.process_data(quote.sessions)
+            form.quantity.data = str(quote.sessions)
+    if price.unit_price_pence == 0:
         return OrderBox("free", holder=holder)
     options = budget_options(holder, service)
     if not options:
@@ -79,12 +103,12 @@ def order_form_for(holder: User, service: Service,
         formdata=None, data={"holder_id": holder.id, "token": new_token()}
     )
     form.set_choices([option.budget.id for option in options], outcome_choices(holder))
-    form.quantity.label.text = f"How many {service.price_unit}s"
+    form.quantity.label.text = f"How many {price.price_unit}s"
     if form.budget_id.data is None:
         usable = [option for option in options if option.problem is None]
         if len(usable) == 1:
             form.budget_id.data = usable[0].budget.id
-    return OrderBox("form", form=form, holder=holder, options=options)
+    return OrderBox("form", form=form, holder=holder, options=options, price=price)
 
 
 def order_box(service: Service) -> OrderBox:

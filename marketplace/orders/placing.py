@@ -28,6 +28,7 @@ from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.orders import services
 from marketplace.orders.models import Order
+from marketplace.orders.quoted_price import Price, price_for, quote_id_of
 from marketplace.orders.services import IdempotencyConflict, OrderRequest
 from marketplace.providers.models import Service
 
@@ -57,9 +58,10 @@ def place_order_once(actor: User, holder_id: int, request: OrderRequest, key: st
     """
     earlier = _earlier_order(actor, key)
     if earlier is None:
-        if confirmed is not None:
-            refuse_if_changed(confirmed, db.session.get(Service, request.service_id),
-                              request.quantity)
+        service = db.session.get(Service, request.service_id)
+        if confirmed is not None and service is not None:
+            refuse_if_changed(confirmed, service, request.quantity, price_for(
+                actor, holder_id, service, request.quote_id, request.quantity))
         try:
             return services.place_order(actor, holder_id, request, idempotency_key=key), True
         except sa.exc.IntegrityError:
@@ -79,25 +81,26 @@ def place_order_once(actor: User, holder_id: int, request: OrderRequest, key: st
 def same_request(order: Order, holder_id: int, wanted: OrderRequest) -> bool:
     return (order.holder_id, order.budget_id, order.service_id, order.quantity, order.starts_on,
             order.ends_on, order.note_to_provider or "", order.outcome_id,
-            order.outcome_shared) == (
+            order.outcome_shared, quote_id_of(order.id)) == (
         holder_id, wanted.budget_id, wanted.service_id, wanted.quantity, wanted.starts_on,
         wanted.ends_on, (wanted.note_to_provider or "").strip(), wanted.outcome_id,
-        wanted.outcome_shared)
+        wanted.outcome_shared, wanted.quote_id)
 
 
-def refuse_if_changed(confirmed: Confirmed, service: Service | None, quantity: int) -> None:
-    """PriceChanged saying what differs between what was confirmed and the service now."""
-    if service is None:
-        return  # placing refuses it as "not available to order"
+def refuse_if_changed(confirmed: Confirmed, service: Service, quantity: int,
+                      price: Price) -> None:
+    """PriceChanged saying what differs between what was confirmed and the price now (the
+    service's, or the quote's, which its provider may change until it is answered)."""
     changes = []
-    unit_now = vocabulary.label(vocabulary.PRICE_UNITS, service.price_unit)
-    if confirmed.unit_price_pence is not None and confirmed.unit_price_pence != service.price_pence:
-        changes.append(f"the price is now {format_pence(service.price_pence)} {unit_now}, not "
-                       f"{format_pence(confirmed.unit_price_pence)}")
-    if confirmed.price_unit is not None and confirmed.price_unit != service.price_unit:
+    unit_now = vocabulary.label(vocabulary.PRICE_UNITS, price.price_unit)
+    if (confirmed.unit_price_pence is not None
+            and confirmed.unit_price_pence != price.unit_price_pence):
+        changes.append(f"the price is now {format_pence(price.unit_price_pence)} {unit_now}, "
+                       f"not {format_pence(confirmed.unit_price_pence)}")
+    if confirmed.price_unit is not None and confirmed.price_unit != price.price_unit:
         unit_then = vocabulary.label(vocabulary.PRICE_UNITS, confirmed.price_unit)
         changes.append(f"it is now priced {unit_now}, not {unit_then}")
-    total = quantity * service.price_pence
+    total = quantity * price.unit_price_pence
     if confirmed.total_pence is not None and confirmed.total_pence != total:
         changes.append(f"the total is now {format_pence(total)}, not "
                        f"{format_pence(confirmed.total_pence)}")

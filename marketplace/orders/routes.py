@@ -34,6 +34,7 @@ from marketplace.orders.checkout import budget_label, orderable_service, quote_o
 from marketplace.orders.placing import PriceChanged, place_order_once
 from marketplace.orders.services import IdempotencyConflict
 from marketplace.orders.forms import (
+    new_token,
     OrderActionForm,
     OrderDetailsForm,
     PlaceOrderForm,
@@ -78,6 +79,9 @@ def order_form(service_id: int):
         return _form_page(box, service)
     holder = _buyer_for(request.args.get("holder_id"))
     form = OrderDetailsForm(formdata=request.args) if request.args.get("token") else None
+    if form is None and request.args.get("quote_id"):  # "Order at this price", from a need
+        form = OrderDetailsForm(formdata=None, data={
+            "holder_id": holder.id, "token": new_token(), "quote_id": request.args["quote_id"]})
     return _form_page(order_box.order_form_for(holder, service, form), service)
 
 

@@ -28,6 +28,7 @@ from marketplace.notifications.services import notify
 from marketplace.orders import queries
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.outcome_privacy import outcome_for
+from marketplace.orders.quoted_price import Price, price_for
 from marketplace.orders.states import TRANSITIONS, IllegalTransition, transition_for
 from marketplace.providers.models import Service
 
@@ -63,6 +64,8 @@ class OrderRequest:
     outcome_id: int | None = None
     #: Tell the provider which outcome this is for (only with an outcome).
     outcome_shared: bool = False
+    #: A quote for the holder's need: the order is at its price and accepts it.
+    quote_id: int | None = None
 
 
 def spending_rule_problem(budget: Budget, service: Service) -> str | None:
@@ -79,16 +82,17 @@ def budgets_for_holder(holder_id: int) -> list[Budget]:
     )
 
 
-def check_order_request(holder: User, request: OrderRequest) -> tuple[Budget, Service]:
-    """The budget and service of a request the holder could place, or the DomainError (with
-    the field it concerns) that placing it would meet. Money is checked when reserving."""
+def check_order_request(actor: User, holder: User,
+                        request: OrderRequest) -> tuple[Budget, Service, Price]:
+    """The budget, service and price of a request the holder could place, or the DomainError
+    (with the field it concerns) that placing it would meet. Money is checked when reserving."""
     budget = db.session.get(Budget, request.budget_id)
     if budget is None or budget.holder_id != holder.id:
         raise NotFound("We could not find that budget.", field="budget_id")
     service = db.session.get(Service, request.service_id)
     if service is None or service.status != "active":
         raise NotFound("That service is not available to order.", field="service_id")
-    if service.price_pence == 0:
+    if service.price_pence == 0 and request.quote_id is None:
         raise FreeService("This service is free, so there is nothing to order or pay. Contact "
                           "the provider to join.", field="service_id")
     if not 1 <= request.quantity <= MAX_QUANTITY:
@@ -105,7 +109,8 @@ def check_order_request(holder: User, request: OrderRequest) -> tuple[Budget, Se
             raise DomainError("Choose one of the outcomes in your support plan", field="outcome_id")
     elif request.outcome_shared:
         raise DomainError(NOTHING_TO_SHARE, field="outcome_shared")
-    return budget, service
+    return budget, service, price_for(actor, holder.id, service, request.quote_id,
+                                      request.quantity)
 
 
 def place_order(actor: User, holder_id: int, request: OrderRequest,
@@ -117,13 +122,13 @@ def place_order(actor: User, holder_id: int, request: OrderRequest,
     (placed_by_id, idempotency_key) constraint.
     """
     holder = consent.holder_for(actor, holder_id, "buy")
-    budget, service = check_order_request(holder, request)
+    budget, service, price = check_order_request(actor, holder, request)
 
-    total = request.quantity * service.price_pence
+    total = request.quantity * price.unit_price_pence
     order = Order(
         holder_id=holder.id, budget_id=budget.id, service_id=service.id,
         provider_id=service.provider_id, route=budget.route, quantity=request.quantity,
-        unit_price_pence=service.price_pence, price_unit=service.price_unit, total_pence=total,
+        unit_price_pence=price.unit_price_pence, price_unit=price.price_unit, total_pence=total,
         service_title=service.title, starts_on=request.starts_on, ends_on=request.ends_on,
         note_to_provider=request.note_to_provider.strip(), outcome_id=request.outcome_id,
         outcome_shared=request.outcome_shared,
@@ -143,7 +148,12 @@ def place_order(actor: User, holder_id: int, request: OrderRequest,
             f"and this order costs {format_pence(total)}."
         ),
     )
-    _record_event(order, None, order.state, actor, holder, "Order placed")
+    _record_event(order, None, order.state, actor, holder, "Order placed" if price.quote is None
+                  else f"Order placed at the price {service.provider.name} quoted for a need")
+    if price.quote is not None:
+        from marketplace.needs.answers import accept_by_order  # the needs board builds on orders
+
+        accept_by_order(price.quote, order)
     if budget.route == "managed":
         organisation = budget.managed_by
         if total <= organisation.auto_approve_limit_pence:

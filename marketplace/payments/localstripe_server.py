@@ -8,7 +8,9 @@ imports its aiohttp app instead and:
 - keeps its state in <state-dir>/localstripe.pickle (the instance folder by default), so two
   checkouts or a test run never see each other's payments;
 - registers our webhook endpoint (url + signing secret) at start, since localstripe forgets
-  webhooks when it stops.
+  webhooks when it stops;
+- adds the few things Stripe does that localstripe lacks (localstripe_extras.py): 3-D Secure
+  while a card is saved.
 
     python -m marketplace.payments.localstripe_server --port 8420 --state-dir instance/localstripe \
         --webhook-url http://127.0.0.1:5000/payments/stripe/webhook --webhook-secret whsec_...
@@ -61,6 +63,9 @@ def serve(port: int, state_dir: Path, *, from_scratch: bool = False,
     _keep_state_in(Path(state_dir))
     # localstripe registers plain (not async) handlers, which aiohttp warns about.
     warnings.filterwarnings("ignore", "Bare functions are deprecated", DeprecationWarning)
+    from marketplace.payments.localstripe_extras import install
+
+    install()  # before localstripe.server is imported: it reads the routes once
     from aiohttp import web
     from localstripe import server, webhooks
     from localstripe.resources import store

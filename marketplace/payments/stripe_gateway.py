@@ -226,10 +226,40 @@ def create_setup_intent(customer_id: str, metadata: dict[str, str], idempotency_
         params=params, options=_post_options(idempotency_key)), "create setup intent")
 
 
-def confirm_setup_intent(setup_intent_id: str, payment_method_id: str, idempotency_key: str):
+def confirm_setup_intent(setup_intent_id: str, payment_method_id: str, idempotency_key: str,
+                         return_url: str | None = None):
+    # As for payments: return_url lets real Stripe answer 3-D Secure with a redirect to the
+    # bank, with no JavaScript; localstripe refuses the parameter.
+    params = {"payment_method": payment_method_id}
+    if return_url and not uses_local_test_server():
+        params["return_url"] = return_url
     return _translated(lambda: _client().v1.setup_intents.confirm(
-        setup_intent_id, params={"payment_method": payment_method_id},
-        options=_post_options(idempotency_key)), "confirm setup intent")
+        setup_intent_id, params=params, options=_post_options(idempotency_key)),
+        "confirm setup intent")
+
+
+def retrieve_setup_intent(setup_intent_id: str):
+    return _translated(lambda: _client().v1.setup_intents.retrieve(setup_intent_id),
+                       "retrieve setup intent")
+
+
+def complete_test_setup_authentication(setup_intent_id: str, success: bool,
+                                       idempotency_key: str):
+    """Local test server only: play the bank's 3-D Secure page for a card being saved (the
+    route our launcher adds to localstripe, marketplace/payments/localstripe_extras.py)."""
+    if not uses_local_test_server():
+        raise CardServiceError("Test authentication is only possible with the local test server.")
+
+    def call():
+        client = _client()
+        intent = client.v1.setup_intents.retrieve(setup_intent_id)
+        response = client.raw_request(
+            "post", f"/v1/setup_intents/{setup_intent_id}/_authenticate",
+            client_secret=intent.client_secret, success="true" if success else "false",
+            idempotency_key=idempotency_key,
+        )
+        return client.deserialize(response, api_mode="V1")
+    return _translated(call, "complete test authentication")
 
 
 def authorise_off_session(amount_pence: int, customer_id: str, payment_method_id: str,

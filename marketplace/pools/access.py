@@ -50,6 +50,13 @@ def members_acted_for(user: User, pool: Pool) -> list[PoolMember]:
             if consent.may_act_for(user, member.holder_id, "buy")]
 
 
+def was_a_member(user: User, pool: Pool) -> bool:
+    """Someone whose pledge was given back (they left, or the pool did not go ahead), or who
+    may view such a person's pools: they still see what became of it, as "Pools" lists it."""
+    return any(member.state in ("left", "released")
+               and consent.may_act_for(user, member.holder_id, "view") for member in pool.members)
+
+
 def _staff_of_a_member(user: User, pool: Pool) -> bool:
     organisations = {member.budget.managed_by_id for member in pool.live_members
                      if member.route == "managed"}
@@ -66,6 +73,8 @@ def may_see(user: User, pool: Pool, *, invited: bool | None = None) -> bool:
     if members_acted_for(user, pool) or pool.started_by_id == user.id:
         return True
     if any(consent.may_act_for(user, member.holder_id, "view") for member in pool.live_members):
+        return True
+    if was_a_member(user, pool):
         return True
     invited = was_invited(pool) if invited is None else invited
     if may_join(user, pool) and (invited or pool.open_to != "invite"):

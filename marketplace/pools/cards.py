@@ -30,6 +30,14 @@ class CardNotSaved(DomainError):
     code = "card_not_saved"
 
 
+class BankCheckNeeded(DomainError):
+    """The bank wants 3-D Secure before the card is saved: the person is sent to it (a
+    redirect to the bank with real Stripe, the test bank's page locally), then comes back."""
+
+    status = 402
+    code = "bank_check_needed"
+
+
 def member_for(actor: User, member_id: int) -> PoolMember:
     member = db.session.get(PoolMember, member_id)
     if member is None or not consent.may_act_for(actor, member.holder_id, "buy"):
@@ -51,9 +59,11 @@ def _new_try(member: PoolMember) -> None:
 
 
 def save_card(actor: User, member_id: int, *, card: TestCard | None = None,
-              payment_method_id: str | None = None) -> PoolMember:
-    """Keep the member's card for the pool's collection. Raises CardDeclined or CardNotSaved
-    (the bank wants to check, which needs the person there) with words to show them."""
+              payment_method_id: str | None = None,
+              return_url: str | None = None) -> PoolMember:
+    """Keep the member's card for the pool's collection. Raises CardDeclined, or
+    BankCheckNeeded when the bank wants to check it is them first (3-D Secure), after which
+    finish_bank_check keeps it; `return_url` is where the bank sends them back."""
     member = member_for(actor, member_id)
     if member.route != "direct" or member.state not in ("pledged", "failed"):
         raise DomainError("This share does not need a card.")
@@ -74,19 +84,67 @@ def save_card(actor: User, member_id: int, *, card: TestCard | None = None,
                                          _key(member, "setup"))
     try:
         intent = gateway.confirm_setup_intent(intent["id"], payment_method_id,
-                                              _key(member, "setup-confirm"))
+                                              _key(member, "setup-confirm"), return_url)
     except gateway.CardDeclined as declined:
         member.card_problem = declined.message
         db.session.commit()
         raise
+    if intent["status"] == "requires_action":
+        member.setup_intent_id = intent["id"]
+        member.payment_method_id = None
+        member.card_problem = ""
+        db.session.commit()
+        raise BankCheckNeeded("Your bank wants to check it is you before the card is saved.")
     if intent["status"] != "succeeded":
         member.card_problem = BANK_CHECK_MESSAGE
         db.session.commit()
-        raise CardNotSaved("Your bank wants to check it is you, which this page cannot do yet. "
-                           "Try another card, or ask the council's direct payments team.",
+        raise CardNotSaved("Your card could not be saved. Try again, or use another card.",
                            field="card_number")
+    return _keep_card(member, intent["id"], payment_method_id)
+
+
+def waiting_for_bank(member: PoolMember) -> bool:
+    return bool(member.setup_intent_id) and not member.payment_method_id
+
+
+def bank_page_url(member: PoolMember) -> str | None:
+    """Real Stripe only: the bank's 3-D Secure page to send the person to."""
+    if gateway.uses_local_test_server() or not waiting_for_bank(member):
+        return None
+    intent = gateway.retrieve_setup_intent(member.setup_intent_id)
+    return ((intent.get("next_action") or {}).get("redirect_to_url") or {}).get("url")
+
+
+def finish_bank_check(actor: User, member_id: int, *,
+                      test_bank_says: bool | None = None) -> PoolMember:
+    """After the bank's 3-D Secure check: keep the card if the bank confirmed it (and, in a
+    short pool, take the share now), or say it was not saved. `test_bank_says` is the test
+    bank's answer on the local test server; with real Stripe the bank has already answered.
+    Coming back twice is harmless: a card already kept is kept once."""
+    member = member_for(actor, member_id)
+    if not member.setup_intent_id:
+        raise DomainError("There is no card waiting for your bank's check.")
+    if member.payment_method_id:
+        return member
+    if test_bank_says is not None:
+        gateway.complete_test_setup_authentication(member.setup_intent_id, test_bank_says,
+                                                   _key(member, "setup-authenticate"))
+    intent = gateway.retrieve_setup_intent(member.setup_intent_id)
+    if intent["status"] != "succeeded" or not intent.get("payment_method"):
+        member.setup_intent_id = None
+        member.card_problem = ("Your bank did not confirm the card, so it is not saved. "
+                               "Try again, or use another card.")
+        db.session.commit()
+        raise CardNotSaved(member.card_problem, field="card_number")
+    _keep_card(member, intent["id"], intent["payment_method"])
+    if member.pool.state == "short":
+        _hold_and_refill(member)
+    return member
+
+
+def _keep_card(member: PoolMember, setup_intent_id: str, payment_method_id: str) -> PoolMember:
     method = gateway.retrieve_payment_method(payment_method_id)
-    member.setup_intent_id = intent["id"]
+    member.setup_intent_id = setup_intent_id
     member.payment_method_id = payment_method_id
     member.card_last4 = ((method.get("card") or {}).get("last4") or "")[:4]
     member.card_problem = ""
@@ -176,7 +234,8 @@ def refund_if_captured(member: PoolMember) -> None:
 
 
 def pay_share_now(actor: User, member_id: int, *, card: TestCard | None = None,
-                  payment_method_id: str | None = None) -> PoolMember:
+                  payment_method_id: str | None = None,
+                  return_url: str | None = None) -> PoolMember:
     """In a short pool, a member whose share did not come in (or a newcomer in their place)
     pays on the site: the card is saved and held at once, and the pool goes ahead if that was
     the last share missing."""
@@ -184,7 +243,12 @@ def pay_share_now(actor: User, member_id: int, *, card: TestCard | None = None,
     if member.state not in ("failed", "pledged") or member.pool.state != "short":
         raise DomainError("This share is not waiting to be paid.")
     cancel_authorisation(member)
-    save_card(actor, member_id, card=card, payment_method_id=payment_method_id)
+    save_card(actor, member_id, card=card, payment_method_id=payment_method_id,
+              return_url=return_url)
+    return _hold_and_refill(member)
+
+
+def _hold_and_refill(member: PoolMember) -> PoolMember:
     held = authorise(member)
     if not held:
         db.session.commit()

@@ -97,14 +97,17 @@ def start_collecting_if_full(pool: Pool) -> str | None:
 
 def fix_shares(pool: Pool) -> None:
     """Give each live member without a share one: what is left of the target, split over
-    them. At the first collection that is the whole target over everyone; a newcomer who
-    takes a failed member's place gets the share that member had."""
+    the places still to fill. At the first collection that is the whole target over
+    everyone; in a short pool a newcomer takes one vacated place's share, never more than
+    they pledged, so with two places vacated and one newcomer the pool stays short."""
     live = pool.live_members
     assigned = sum(member.share_pence for member in live if member.share_pence)
     unassigned = [member for member in live if not member.share_pence]
     left = pool.target_pence - assigned
     if unassigned and left > 0:
-        for member, share in zip(unassigned, shares.split(left, len(unassigned))):
+        most = shares.most_anyone_pays(pool.target_pence, pool.min_members)
+        places = max(len(unassigned), -(-left // most))
+        for member, share in zip(unassigned, shares.split(left, places)):
             member.share_pence = share
     db.session.flush()
 

@@ -240,11 +240,15 @@ def card(pool_id: int):
     if form.validate_on_submit():
         details = {"card": form.card_details()} if local else {
             "payment_method_id": form.payment_method_id.data}
+        details["return_url"] = url_for("pools.bank_return", pool_id=pool.id,
+                                        member_id=member.id, _external=True)
         try:
             if paying_now:
                 cards.pay_share_now(current_user, member.id, **details)
             else:
                 cards.save_card(current_user, member.id, **details)
+        except cards.BankCheckNeeded:
+            return redirect(url_for("pools.bank_check", pool_id=pool.id, member_id=member.id))
         except DomainError as refused:
             db.session.rollback()
             field = form.card_number if local else form.payment_method_id
@@ -322,3 +326,6 @@ def decide(member_id: int, action: str):
     flash("The pledge is approved." if action == "approve" else
           "The pledge is not approved; the money is back in the person's budget.", "success")
     return redirect(url_for(".approvals"))
+
+
+from marketplace.pools import bank_routes  # noqa: E402,F401  (3-D Secure pages, same blueprint)

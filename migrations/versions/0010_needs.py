@@ -73,6 +73,7 @@ def upgrade():
     sa.Column('expires_on', sa.Date(), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('pool_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
@@ -81,6 +82,8 @@ def upgrade():
     sa.CheckConstraint(one_of('state', QUOTE_STATES), name=op.f('ck_need_quotes_state_known')),
     sa.ForeignKeyConstraint(['need_id'], ['needs.id'], name=op.f('fk_need_quotes_need_id_needs')),
     sa.ForeignKeyConstraint(['pool_id'], ['pools.id'], name=op.f('fk_need_quotes_pool_id_pools')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_need_quotes_order_id_orders')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_need_quotes_order_id')),
     sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_need_quotes_provider_id_providers')),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_need_quotes_service_id_services')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_need_quotes'))

@@ -121,12 +121,14 @@ def test_a_holder_posts_a_need_two_providers_quote_and_one_goes_into_a_pool(
         Notification.user_id == found["arts"].owner_id)).all()
     assert any("Thank you for your quote" in message for message in told)
     eccles.goto(f"/provider/needs/{need.id}")
-    assert "Sam Patel" in eccles.locator("main").inner_text()
-    check_accessibility(eccles, "an accepted quote, with the holder's name")
+    accepted = eccles.locator("main").inner_text()
+    # A pool's members are named to the provider only by the names they chose for it.
+    assert "They started a group pool from it" in accepted and "Sam Patel" not in accepted
+    check_accessibility(eccles, "an accepted quote, started as a pool")
     sam.goto(f"/needs/{need.id}/peers")
     check_accessibility(sam, "people near you who need the same")
 
-    # A need not to be pooled: the confirmation page.
+    # A need not to be pooled: accepting a quote is ordering it at the quoted price.
     other = needs.post_need(found["sam"], found["sam"].id, needs.NeedDetails(
         words="A weekly photography walk for 6 people, just me", category="arts",
         local_authority="salford", timing="any", budget_low_pence=0,
@@ -137,7 +139,9 @@ def test_a_holder_posts_a_need_two_providers_quote_and_one_goes_into_a_pool(
     db.session.commit()
     other_quote = db.session.scalar(sa.select(Quote).where(Quote.need_id == other.id))
     sam.goto(f"/needs/{other.id}/quotes/{other_quote.id}/accept")
-    check_accessibility(sam, "accept a quote?")
+    expect(sam.get_by_role("heading", level=1)).to_have_text("Order Photography walks")
+    assert "4 × £10.00 per session, £40.00 in all" in sam.locator("main").inner_text()
+    check_accessibility(sam, "order a quote at its price")
 
     # The same pages on a phone with JavaScript off.
     for user, paths in (

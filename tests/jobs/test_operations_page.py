@@ -43,7 +43,8 @@ def failed_job(app, monkeypatch):
                                                     "auto-confirm-orders": "succeeded",
                                                     "prune-job-runs": "succeeded",
                                                     "check-ledger": "succeeded",
-                                                    "pool-deadlines": "succeeded"}
+                                                    "pool-deadlines": "succeeded",
+                                                    "need-expiry": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):

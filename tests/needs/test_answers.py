@@ -1,5 +1,5 @@
 """The holder answers quotes: one accepted into a pool (at the quote's price and sessions) or
-to arrange with the provider, the rest declined in one step with a kind note; an expired
+by ordering it at the quoted price, the rest declined in one step with a kind note; an expired
 quote cannot be accepted; the provider learns who the holder is only on acceptance."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.needs.answers import KIND_DECLINE
 from marketplace.needs.models import Need, Quote
 from marketplace.notifications.models import Notification
+from marketplace.orders.models import Order
 from marketplace.pools.models import Pool
 from tests.needs.helpers import market, need_form, pool_form, quote_form
 from tests.orders.pages import browser, text, with_order_pages
@@ -80,19 +81,19 @@ def test_a_bad_pool_form_from_a_quote_changes_nothing(app, people):
     assert db.session.get(Quote, arts_quote.id).state == "live"
 
 
-def test_the_provider_learns_who_the_holder_is_only_on_acceptance(app, people):
+def test_a_provider_whose_quote_starts_a_pool_never_learns_who_the_holder_is(app, people):
     sam, arts, eccles, need, arts_quote, _ = _quoted(app, people)
     name, email = people["sam"].display_name, people["sam"].email
-    before = text(arts.get(f"/provider/needs/{need.id}"))
-    assert name not in before and email not in before
-    assert not any(name in message for message in _told(people["arts"].owner))
+    assert name not in text(arts.get(f"/provider/needs/{need.id}"))
     sam.post(f"/needs/{need.id}/quotes/{arts_quote.id}/accept",
              data=pool_form(people["sam_budget"]))
     after = text(arts.get(f"/provider/needs/{need.id}"))
-    assert "Your quote was accepted" in after and name in after and email in after
-    assert any(name in message and "accepted your quote" in message
-               for message in _told(people["arts"].owner))
-    # The provider whose quote was not taken still does not know.
+    assert "Your quote was accepted" in after and "They started a group pool from it" in after
+    # Pool members are named to a provider only by the names they choose for the pool.
+    assert name not in after and email not in after
+    told = _told(people["arts"].owner)
+    assert any("was accepted" in message for message in told)
+    assert not any(name in message or email in message for message in told)
     other = text(eccles.get(f"/provider/needs/{need.id}"))
     assert name not in other and email not in other
 
@@ -139,20 +140,74 @@ def test_an_expired_quote_cannot_be_accepted(app, people, clock):
     assert db.session.get(Quote, arts_quote.id).state == "live"
 
 
-def test_a_need_not_to_be_pooled_is_accepted_and_the_holder_orders_it_themselves(app, people):
-    sam, arts, _, need, arts_quote, _ = _quoted(app, people, would_pool=None, group_size="")
-    confirm = text(sam.get(f"/needs/{need.id}/quotes/{arts_quote.id}/accept"))
-    assert "Accept the quote from Salford Arts?" in confirm and "start the pool" not in confirm
-    response = sam.post(f"/needs/{need.id}/quotes/{arts_quote.id}/accept")
-    assert response.status_code == 302
-    words = text(sam.get(response.headers["Location"]))
-    assert "The provider will get in touch to arrange it; you can order it from the service " \
-           "page" in words
-    assert db.session.scalars(sa.select(Pool)).all() == []
-    assert db.session.get(Quote, arts_quote.id).state == "accepted"
-    assert people["sam"].email in text(arts.get(f"/provider/needs/{need.id}"))
-    # A second acceptance is refused.
-    assert sam.post(f"/needs/{need.id}/quotes/{arts_quote.id}/accept").status_code == 400
+def _order_at_quote(sam, service_id: int, quote_id: int, budget, quantity: str = "6"):
+    """Check, then place, the order at the quoted price, as the order pages do."""
+    form = sam.get(f"/services/{service_id}/order?quote_id={quote_id}")
+    fields = {"holder_id": str(budget.holder_id), "token": "quote-order-token-1",
+              "quote_id": str(quote_id), "budget_id": str(budget.id), "quantity": quantity}
+    check = sam.get(f"/services/{service_id}/order/check", query_string=fields)
+    if check.status_code != 200:
+        return form, check, None
+    page = check.get_data(as_text=True)
+    posted = dict(fields, **{name: re.search(rf'name="{name}" value="(\w+)"', page)[1]
+                             for name in ("confirmed_total_pence", "confirmed_unit_price_pence",
+                                          "confirmed_price_unit")})
+    return form, check, sam.post(f"/services/{service_id}/order", data=posted)
+
+
+def test_a_need_not_to_be_pooled_is_accepted_by_ordering_it_at_the_quoted_price(app, people):
+    sam, arts, eccles, need, arts_quote, _ = _quoted(app, people, would_pool=None,
+                                                     group_size="")
+    start = sam.get(f"/needs/{need.id}/quotes/{arts_quote.id}/accept")
+    assert start.status_code == 302
+    assert f"/services/{people['arts_walks'].id}/order?quote_id={arts_quote.id}" in \
+        start.headers["Location"]
+    before = balances(people["sam_budget"])
+    # Another number of sessions than quoted is refused beside the field.
+    _, check, _ = _order_at_quote(sam, people["arts_walks"].id, arts_quote.id,
+                                  people["sam_budget"], quantity="4")
+    assert check.status_code == 400
+    assert "Salford Arts quoted for 6 sessions: order 6, or ask them for a new quote" in \
+        text(check)
+    form, check, placed = _order_at_quote(sam, people["arts_walks"].id, arts_quote.id,
+                                          people["sam_budget"])
+    assert "at the price they quoted for your need : 6 × £12.50 per session, £75.00 in all" \
+        in text(form)
+    assert "6 × £12.50 per session, the price Salford Arts quoted" in text(check)
+    assert placed.status_code == 302, text(placed)
+    order = db.session.scalars(sa.select(Order)).one()
+    # The service costs £10.00 a session; the order is at the quote's £12.50 for 6.
+    assert (order.unit_price_pence, order.quantity, order.total_pence) == (1_250, 6, 7_500)
+    assert balances(people["sam_budget"]).available_pence == before.available_pence - 7_500
+    quote = db.session.get(Quote, arts_quote.id)
+    assert (quote.state, quote.order_id) == ("accepted", order.id)
+    assert db.session.get(Need, need.id).state == "accepted"
+    assert "ordered it from Salford Arts at the quoted price" in text(sam.get(f"/needs/{need.id}"))
+    # The provider whose quote was ordered sees who ordered it, as every order says; the
+    # other provider never does, and nobody is given the holder's email.
+    name, email = people["sam"].display_name, people["sam"].email
+    accepted = text(arts.get(f"/provider/needs/{need.id}"))
+    assert f"{name} ordered it at your quoted price" in accepted and email not in accepted
+    assert name not in text(eccles.get(f"/provider/needs/{need.id}"))
+    # The quote is ordered once: a second order from it is refused, and nothing is set aside.
+    again = sam.get(f"/services/{people['arts_walks'].id}/order?quote_id={arts_quote.id}")
+    assert "This need has already been answered" in text(again)
+    assert sam.get(start.headers["Location"]).status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 1
+
+
+def test_nobody_else_can_order_at_a_holders_quoted_price(app, people):
+    _, _, _, need, arts_quote, _ = _quoted(app, people, would_pool=None, group_size="")
+    from tests.pools.helpers import holder_with_budget
+
+    other, other_budget = holder_with_budget("Dani Jones")
+    dani = browser(app, other)
+    url = f"/services/{people['arts_walks'].id}/order?quote_id={arts_quote.id}"
+    assert dani.get(url).status_code == 404
+    _, check, _ = _order_at_quote(dani, people["arts_walks"].id, arts_quote.id, other_budget)
+    assert check.status_code == 404
+    assert db.session.scalars(sa.select(Order)).all() == []
+    assert db.session.get(Quote, arts_quote.id).state == "live"
 
 
 def test_other_people_cannot_accept_or_decline(app, people):

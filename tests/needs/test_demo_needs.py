@@ -29,7 +29,7 @@ def test_seeding_makes_needs_with_two_quotes_each_and_one_pool_from_a_quote(app,
     provider_page = text(_demo_login(app, "demo-provider@example.org").get("/provider/needs"))
     holder_page = text(_demo_login(app, "demo-holder@example.org").get(f"/needs/{needs[0].id}"))
     assert "help me write my support plan" in provider_page
-    assert "Plan Well Trafford" in holder_page and holder_page.count("Accept this quote") == 2
+    assert "Plan Well Trafford" in holder_page and holder_page.count("Order at this price") == 2
 
 
 def _demo_login(app, email: str):

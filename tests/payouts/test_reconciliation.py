@@ -76,7 +76,7 @@ def test_after_a_realistic_month_the_ledger_the_orders_and_the_runs_agree(app, m
     assert (paid_line.provider_name, paid_line.ledger_paid_pence, paid_line.run_paid_pence) == (
         "Bright Days", 8_100, 8_100)
     assert all(line.ledger_in_payout_pence == 0 for line in by_run[runs["cancelled"].id])
-    assert sorted((l.provider_name, l.ledger_in_payout_pence) for l in by_run[runs["sent"].id]) == [
+    assert sorted((line.provider_name, line.ledger_in_payout_pence) for line in by_run[runs["sent"].id]) == [
         ("Bright Days", 1_000), ("Quiet Minds", 4_000)]
     # The organisation's runs are all the payouts:paid account holds here.
     assert ledger.account_balance(ledger.payouts_paid_account()) == 8_100

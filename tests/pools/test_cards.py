@@ -176,18 +176,41 @@ def test_a_pool_never_funded_lets_every_hold_go_and_charges_nobody(market, clock
     assert_ledger_sound()
 
 
-def test_a_declined_card_or_a_bank_check_is_not_saved(market):
-    _stripe, pool, _sam, card_people = market
+def test_a_declined_card_is_not_saved_and_a_bank_check_saves_it_only_when_confirmed(market):
+    _stripe, pool, (sam, _), card_people = market
     priya, priya_budget = card_people[0]
     member = pools.join_pool(priya, priya.id, pool.id, Pledge(priya_budget.id, "Priya"))
     db.session.commit()
     with pytest.raises(CardDeclined):
         cards.save_card(priya, member.id, card=DECLINED)
-    with pytest.raises(cards.CardNotSaved, match="Your bank wants to check it is you"):
+    with pytest.raises(cards.BankCheckNeeded):
         cards.save_card(priya, member.id, card=BANK_CHECK)
-    db.session.rollback()
+    assert cards.waiting_for_bank(db.session.get(PoolMember, member.id))
+    # The bank says no: nothing is kept, and the person is told.
+    with pytest.raises(cards.CardNotSaved, match="Your bank did not confirm the card"):
+        cards.finish_bank_check(priya, member.id, test_bank_says=False)
     assert db.session.get(PoolMember, member.id).payment_method_id is None
+    # Tried again, the bank says yes: the card is kept, and coming back twice keeps it once.
+    with pytest.raises(cards.BankCheckNeeded):
+        cards.save_card(priya, member.id, card=BANK_CHECK)
+    cards.finish_bank_check(priya, member.id, test_bank_says=True)
+    db.session.commit()
+    kept = db.session.get(PoolMember, member.id)
+    assert kept.payment_method_id and kept.card_last4 == "3155"
+    assert cards.finish_bank_check(priya, member.id).payment_method_id == kept.payment_method_id
+    # Checked once when saved, the card is held off-session at collection without asking again.
+    dani, dani_budget = card_people[1]
+    pledge_by_card(pool, dani, dani_budget)
+    ali, ali_budget = card_people[2]
+    pledge_by_card(pool, ali, ali_budget)
+    db.session.expire_all()
+    assert db.session.get(Pool, pool.id).state == "funded"
+    assert db.session.get(PoolMember, member.id).state == "paid"
+    assert_ledger_sound()
     stranger = make_user("holder")
     with pytest.raises(Exception) as refused:
         cards.save_card(stranger, member.id, card=GOOD)
+    assert getattr(refused.value, "status", None) == 404
+    with pytest.raises(Exception) as refused:
+        cards.finish_bank_check(stranger, member.id, test_bank_says=True)
     assert getattr(refused.value, "status", None) == 404

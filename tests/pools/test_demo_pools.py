@@ -19,11 +19,24 @@ def test_seeding_makes_pools_in_every_state_a_person_meets(app, runner):
     states = dict(db.session.execute(
         sa.select(Pool.state, sa.func.count()).where(Pool.id.not_in(from_quotes))
         .group_by(Pool.state)).all())
-    assert states == {"open": 1, "funded": 1, "short": 1, "expired": 1}
+    assert states == {"open": 1, "funded": 1, "short": 1, "expired": 1, "collecting": 1}
     funded = db.session.scalar(sa.select(Pool).where(Pool.state == "funded"))
     shares = db.session.scalars(sa.select(Order).where(
         Order.price_unit == "pool_share", Order.provider_id == funded.provider_id)).all()
     assert sum(order.total_pence for order in shares) == funded.target_pence
     expired = db.session.scalar(sa.select(Pool).where(Pool.state == "expired"))
     assert {member.state for member in expired.members} == {"released"}
+    assert_ledger_sound()
+
+
+def test_the_demo_pool_that_is_collecting_is_funded_by_the_workers_next_run(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    collecting = db.session.scalar(sa.select(Pool).where(Pool.state == "collecting"))
+    assert {member.state for member in collecting.live_members} == {"secured"}
+    from marketplace.jobs import catalogue
+    from marketplace.jobs.runner import run_due_jobs
+
+    run_due_jobs("worker-a", catalogue.load())
+    db.session.expire_all()
+    assert db.session.get(Pool, collecting.id).state == "funded"
     assert_ledger_sound()

@@ -146,6 +146,36 @@ def test_an_unapproved_share_makes_the_pool_short_until_it_is_approved(app, cloc
     assert_ledger_sound()
 
 
+def test_a_newcomer_to_a_short_pool_takes_one_vacated_share_never_more_than_pledged(app):
+    strict = organisation(auto_approve_limit_pence=1_000)  # shares of £25 need approval
+    staff = make_account_manager(strict)
+    service = group_service()
+    people = [holder_with_budget(f"Person {n}", organisation=strict) for n in range(4)]
+    # Full at once, so it collects at once, and is short of both approvals.
+    pool = start_and_join(service, people[:2], sessions=5, min_members=2, max_members=2)
+    for member in db.session.get(Pool, pool.id).live_members:  # both refused: two places free
+        pools.refuse_pledge(staff, member.id, "Not this time")
+        db.session.commit()
+    assert db.session.get(Pool, pool.id).state == "short", db.session.get(Pool, pool.id).state
+    # One newcomer takes one of the two £25 places, not the whole £50: the pool stays short.
+    first_newcomer, first_budget = people[2]
+    newcomer = pools.join_pool(first_newcomer, first_newcomer.id, pool.id,
+                               Pledge(first_budget.id, "New"))
+    db.session.commit()
+    assert (newcomer.pledged_pence, newcomer.share_pence) == (2_500, 2_500)
+    assert db.session.get(Pool, pool.id).state == "short"
+    second_newcomer, second_budget = people[3]
+    pools.join_pool(second_newcomer, second_newcomer.id, pool.id,
+                    Pledge(second_budget.id, "Newer"))
+    db.session.commit()
+    for member in db.session.get(Pool, pool.id).live_members:
+        pools.approve_pledge(staff, member.id)
+        db.session.commit()
+    assert db.session.get(Pool, pool.id).state == "funded"
+    assert sorted(db.session.scalars(sa.select(Order.total_pence))) == [2_500, 2_500]
+    assert_ledger_sound()
+
+
 def test_a_short_pool_not_refilled_in_time_releases_everyone(app, clock):
     strict = organisation(auto_approve_limit_pence=0)
     service = group_service()

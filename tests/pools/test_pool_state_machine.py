@@ -93,7 +93,7 @@ class FakeCardService:
                 return {"id": pm}
             return self._once(key, make)
 
-        def confirm_setup(setup_id, pm, key):
+        def confirm_setup(setup_id, pm, key, return_url=None):
             return self._once(key, lambda: self._decline() if self.behaviour[pm] == "declined"
                               else {"id": setup_id, "status": "succeeded"})
 
