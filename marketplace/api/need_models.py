@@ -3,8 +3,8 @@ them and openapi.py takes their schemas, as for every other shape (models.py).
 
 Two views of a need, never mixed: `Need` for its holder and the supporters they let see it,
 and `ProviderNeed` for a provider, which has no field that could hold the holder's name or id
-(needs/access.py). Only the provider whose quote was accepted gets `accepted_by`, the name and
-email the holder agreed to share by accepting."""
+(needs/access.py). Only the provider whose quote the holder ordered gets `ordered_by`, their
+name, as every order names its holder; never their email."""
 from __future__ import annotations
 
 from typing import ClassVar, Literal
@@ -65,6 +65,8 @@ class Quote(Shape):
     state: QuoteState  # type: ignore[valid-type]
     pool_api_url: Uri | None = Field(description="The pool started from it, once accepted "
                                                  "into one.")
+    order_api_url: Uri | None = Field(description="The order placed at its price, once "
+                                                  "accepted by ordering it.")
     created_at: Moment
 
 
@@ -102,9 +104,8 @@ class Need(NeedFacts):
     quotes: list[Quote] = Field(description="Every quote not withdrawn, oldest first.")
 
 
-class AcceptedBy(Shape):
+class OrderedBy(Shape):
     display_name: str
-    email: str
 
 
 class ProviderNeed(NeedFacts):
@@ -114,8 +115,10 @@ class ProviderNeed(NeedFacts):
     services: list[PoolService] = Field(description=(
         "Your active services that cover it: one of them is the service_id of a quote. "
         "Empty once the need is no longer open."))
-    accepted_by: AcceptedBy | None = Field(description=(
-        "Who to get in touch with: only once they accept your quote, otherwise null."))
+    ordered_by: OrderedBy | None = Field(description=(
+        "The holder's name, only once they ordered your quote (as every order names its "
+        "holder; the order is my_quote.order_api_url). Otherwise null, and always for a pool, "
+        "whose members you see only by the names they choose."))
 
 
 class NeedList(Shape):

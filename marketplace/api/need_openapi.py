@@ -8,6 +8,7 @@ from typing import Any
 def need_paths() -> dict[str, Any]:
     # Imported here: openapi.py imports this module to build its document.
     from marketplace.api.openapi import _private_json, _private_operation, _ref
+    from marketplace.api.orders import MAX_KEY_LENGTH
 
     error = "Error"
     need_id = [{"$ref": "#/components/parameters/NeedId"}]
@@ -24,10 +25,11 @@ def need_paths() -> dict[str, Any]:
         "The token lacks the 'order' scope (insufficient_scope), or you may see the need but "
         "only providers quote (forbidden).", error)
 
-    def either_view(description: str) -> dict[str, Any]:
-        answer = _private_json(description, "Need", get=True)
+    def _either(description: str, schemas: list[str], *, get: bool = False,
+                **headers: dict[str, str]) -> dict[str, Any]:
+        answer = _private_json(description, schemas[0], get=get, **headers)
         answer["content"]["application/json"]["schema"] = {
-            "oneOf": [_ref("Need"), _ref("ProviderNeed")]}
+            "oneOf": [_ref(schema) for schema in schemas]}
         return answer
 
     def holder_action(operation_id: str, summary: str, description: str,
@@ -63,7 +65,7 @@ def need_paths() -> dict[str, Any]:
             "a provider whose services cover it while it is open, or that quoted for it: the "
             "need without anything of the holder's, with its own quote (ProviderNeed).",
             "read",
-            {"200": either_view("The need, as you may see it."),
+            {"200": _either("The need, as you may see it.", ["Need", "ProviderNeed"], get=True),
              "404": _private_json("No such need, or not one you may see.", error, get=True)},
             parameters=need_id)},
         "/me/needs": {"get": _private_operation(
@@ -109,28 +111,42 @@ def need_paths() -> dict[str, Any]:
             parameters=quote_id)},
         "/needs/{need_id}/quotes/{quote_id}/accept": {"post": _private_operation(
             "acceptQuote", "Accept a quote",
-            "For a need to be pooled (would_pool): starts a pool at the quote's price and "
-            "sessions, with the holder's own pledge set aside, as POST /pools does, and "
-            "answers with the pool (its invite_url shown this once). The provider is then "
-            "told the holder's name and email. For a need not to be pooled, the quote is "
-            "accepted by ordering it: this answers 409 (order_the_quote), and POST /orders "
-            "with quote_id does it.", "order",
-            {"201": _private_json("The quote was accepted and the pool started.", "Pool",
-                                  Location={"$ref": "#/components/headers/Location"}),
-             "400": _private_json(body_problem + " Or the pool does not make sense (the group "
-                                  "sizes, the closing date); the message says what.", error),
+            "For a need to be pooled (would_pool), send QuotePoolRequest: it starts a pool at "
+            "the quote's price and sessions with the holder's own pledge set aside, as POST "
+            "/pools does, and answers with the pool (its invite_url shown this once). For a "
+            "need not to be pooled, send QuoteOrderRequest and an Idempotency-Key: it orders "
+            "the quote at its price, unit and sessions from the holder's budget, as POST "
+            "/orders with quote_id does, and answers with the order; the same key with the "
+            "same body gives back that order (200). Either way the quote is accepted in the "
+            "same step, and the other quotes wait for decline-others.", "order",
+            {"201": _either("The quote was accepted: the pool started (Pool) or the order "
+                            "placed (Order).", ["Pool", "Order"],
+                            Location={"$ref": "#/components/headers/Location"}),
+             "200": _private_json("This Idempotency-Key ordered the quote before: the order, "
+                                  "unchanged.", "Order"),
+             "400": _private_json(
+                 "An order's Idempotency-Key header is missing, or " + body_problem + " Or "
+                 "the pool or order does not make sense (the group sizes, the closing date, "
+                 "the dates), or the quote has been answered (already_answered, parameter "
+                 "quote_id); the message says what.", error),
              "403": holders_only,
              "404": _private_json("No such need you may see, quote for it, or budget of the "
                                   "holder's.", error),
              "409": _private_json(
-                 "The need has already been answered or the quote is no longer waiting "
-                 "(already_answered), the quote ran out (quote_expired), not enough is left "
-                 "in the budget for the share (insufficient_funds), or the need is not to be "
-                 "pooled: order the quote instead (order_the_quote).", error),
+                 "The quote ran out (quote_expired), or not enough is left in the budget "
+                 "(insufficient_funds).", error),
              "422": _private_json("The budget's spending rules do not allow this service "
-                                  "(not_allowed_by_budget_rules, with the reason).", error)},
-            parameters=quote_id, requestBody={"required": False, "content": {
-                "application/json": {"schema": _ref("QuotePoolRequest")}}})},
+                                  "(not_allowed_by_budget_rules, with the reason), or the "
+                                  "Idempotency-Key was used for a different order "
+                                  "(idempotency_key_reused).", error)},
+            parameters=quote_id + [{
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "description": "Needed to order a quote (a need not to be pooled): a value "
+                               "you make up (a UUID is ideal) and send again if you retry.",
+                "schema": {"type": "string", "minLength": 1,
+                           "maxLength": MAX_KEY_LENGTH}}],
+            requestBody={"required": True, "content": {"application/json": {"schema": {
+                "oneOf": [_ref("QuotePoolRequest"), _ref("QuoteOrderRequest")]}}}})},
         "/needs/{need_id}/decline-others": holder_action(
             "declineOtherQuotes", "Decline every quote waiting",
             "In one step, every quote not accepted is declined; each provider gets a short, "

@@ -10,8 +10,12 @@ Invariants:
 - A need the caller may not see is 404, exactly like one that does not exist. A caller who may
   see it but whose role (or permission) does not take this action gets 403, as an order's
   actions do; so does a list or a post that is for another role.
-- A provider's view (need_models.ProviderNeed) has no field for the holder's name or id; only
-  the provider whose quote was accepted gets the name and email (accepted_by).
+- A provider's view (need_models.ProviderNeed) has no field for the holder's id or email;
+  only the provider whose quote the holder ordered gets their name (ordered_by), as every
+  order names its holder. A pool started from a quote names nobody: its members are seen by
+  the names they choose.
+- Accepting a quote for a need not to be pooled is ordering it: the Idempotency-Key and
+  order fields of POST /orders, placed through orders.placing.place_order_once with quote_id.
 - A refusal names the field in the API's words (budget_low_pence, not the form's budget_low);
   a need or quote that is no longer in a state to do this is 409.
 """
@@ -34,12 +38,14 @@ from marketplace.api.need_models import (
     NeedList,
     NeedRequest,
     ProviderNeedList,
+    QuoteOrderRequest,
     QuotePoolRequest,
     QuoteRequest,
 )
 from marketplace.api.need_models import Need as NeedShape
 from marketplace.api.need_models import ProviderNeed as ProviderNeedShape
 from marketplace.api.need_models import Quote as QuoteShape
+from marketplace.api.orders import _idempotency_key, order_body
 from marketplace.api.pools import _holder_id, pool_body
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.errors import DomainError, Forbidden, InvalidParameter, NotFound
@@ -48,6 +54,8 @@ from marketplace.needs import access, answers, services
 from marketplace.needs.forms import TIMING_CHOICES
 from marketplace.needs.models import Need, Quote
 from marketplace.needs.peers import find_peers
+from marketplace.orders.placing import place_order_once
+from marketplace.orders.services import OrderRequest
 from marketplace.pools import services as pools
 from marketplace.providers.models import Provider, Service
 
@@ -101,6 +109,8 @@ def quote_body(quote: Quote) -> dict[str, Any]:
         state=choice(QUOTE_STATES, quote.state),
         pool_api_url=(url_for("api.pool", pool_id=quote.pool_id, _external=True)
                       if quote.pool_id else None),
+        order_api_url=(url_for("api.order", order_id=quote.order_id, _external=True)
+                       if quote.order_id else None),
         created_at=_utc(quote.created_at),
     ).as_json()
 
@@ -138,15 +148,14 @@ def need_body(need: Need) -> dict[str, Any]:
 
 
 def provider_need_body(need: Need, provider: Provider, quote: Quote | None) -> dict[str, Any]:
-    """A provider's view: nothing of the holder's, until the holder accepts its quote."""
-    accepted = quote is not None and quote.state == "accepted"
+    """A provider's view: nothing of the holder's, unless the holder ordered its quote."""
+    ordered = quote is not None and quote.state == "accepted" and quote.order_id is not None
     return ProviderNeedShape(
         **_facts(need, "needs.provider_need"),
         my_quote=quote_body(quote) if quote is not None else None,
         services=[_service(service) for service in services.services_for(provider, need)]
         if need.is_open else [],
-        accepted_by={"display_name": need.holder.display_name, "email": need.holder.email}
-        if accepted else None,
+        ordered_by={"display_name": need.holder.display_name} if ordered else None,
     ).as_json()
 
 
@@ -305,14 +314,34 @@ def withdraw_quote(need_id: int, quote_id: int):
 @token_required("order")
 def accept_quote(need_id: int, quote_id: int):
     _holder_may_answer(need_id)
+    need = db.session.get(Need, need_id)
+    if not need.would_pool:
+        return _accept_by_order(need, quote_id)
     with _in_api_terms():
         quote = answers.quote_to_answer(g.api_user, need_id, quote_id)
-    if quote.need.would_pool:
-        return _accept_into_pool(quote)
-    raise NeedConflict(
-        "This need is not to be pooled: accept its quote by ordering it. Place an order with "
-        "POST /orders, sending quote_id with the quote's service, and the quote is accepted "
-        "with it.", code="order_the_quote")
+    return _accept_into_pool(quote)
+
+
+def _accept_by_order(need: Need, quote_id: int):
+    """Order the quote at its price and sessions, which accepts it (orders.quoted_price);
+    once per Idempotency-Key, as POST /orders."""
+    key = _idempotency_key()
+    body = read_body(QuoteOrderRequest, required=True)
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.need_id != need.id or quote.state == "withdrawn":
+        raise NotFound("We could not find that quote.")
+    wanted = OrderRequest(
+        budget_id=body.budget_id, service_id=quote.service_id, quantity=quote.sessions,
+        starts_on=body.starts_on, ends_on=body.ends_on,
+        note_to_provider=body.note_to_provider or "", outcome_id=body.outcome_id,
+        outcome_shared=body.outcome_shared, quote_id=quote.id)
+    with _in_api_terms():
+        order, placed_now = place_order_once(g.api_user, need.holder_id, wanted, key)
+        db.session.commit()
+    if not placed_now:
+        return order_body(order, g.api_user), 200
+    location = url_for("api.order", order_id=order.id, _external=True)
+    return order_body(order, g.api_user), 201, {"Location": location}
 
 
 def _accept_into_pool(quote: Quote):

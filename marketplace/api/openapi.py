@@ -53,7 +53,8 @@ RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderS
 REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest,
                   pool_models.PoolRequest, pool_models.PledgeRequest, pool_models.LeaveRequest,
                   pool_models.GroupActionRequest, need_models.NeedRequest,
-                  need_models.QuoteRequest, need_models.QuotePoolRequest]
+                  need_models.QuoteRequest, need_models.QuotePoolRequest,
+                  need_models.QuoteOrderRequest]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
     "holder": "the budget holder, or a supporter they gave the 'buy' permission",

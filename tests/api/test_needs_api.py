@@ -201,7 +201,7 @@ def test_providers_serving_it_see_the_need_without_the_holder(client, people, ma
         matches_schema("ProviderNeed", seen.get_json())
         body = seen.get_json()
         assert body["words"] == WORDS and body["my_quote"] is None
-        assert body["accepted_by"] is None and "holder" not in body and "posted_by" not in body
+        assert body["ordered_by"] is None and "holder" not in body and "posted_by" not in body
         assert body["url"].endswith(f"/provider/needs/{need['id']}")
         assert not _holder_named(listed, people) and not _holder_named(seen, people)
     assert [s["title"] for s in client.get(
@@ -293,7 +293,7 @@ def test_accepting_into_a_pool_answers_with_the_pool_and_names_the_holder_only_t
     need, arts, eccles = quoted(client, people)
     arts_headers = _as(people, people["arts"].owner)
     before = client.get(f"/api/v1/needs/{need['id']}", headers=arts_headers)
-    assert before.get_json()["accepted_by"] is None and not _holder_named(before, people)
+    assert before.get_json()["ordered_by"] is None and not _holder_named(before, people)
     url = f"/api/v1/needs/{need['id']}/quotes/{eccles['id']}/accept"
     response = client.post(url, json=pool_body(people["sam_budget"]),
                            headers=_as(people, people["sam"]))
@@ -309,16 +309,16 @@ def test_accepting_into_a_pool_answers_with_the_pool_and_names_the_holder_only_t
     assert seen.get_json()["state"]["value"] == "accepted"
     accepted = [q for q in seen.get_json()["quotes"] if q["state"]["value"] == "accepted"]
     assert accepted[0]["id"] == eccles["id"] and accepted[0]["pool_api_url"] == pool["api_url"]
+    # A pool names nobody to its provider: members are seen by the names they choose.
     eccles_view = client.get(f"/api/v1/needs/{need['id']}",
-                             headers=_as(people, people["eccles"].owner)).get_json()
-    assert eccles_view["accepted_by"] == {"display_name": "Sam Patel",
-                                          "email": people["sam"].email}
-    # The provider whose quote was not taken still does not know who it is.
+                             headers=_as(people, people["eccles"].owner))
+    assert eccles_view.get_json()["my_quote"]["state"]["value"] == "accepted"
+    assert eccles_view.get_json()["ordered_by"] is None and not _holder_named(eccles_view, people)
     assert not _holder_named(client.get(f"/api/v1/needs/{need['id']}", headers=arts_headers),
                              people)
     again = client.post(url, json=pool_body(people["sam_budget"]),
                         headers=_as(people, people["sam"]))
-    assert _error(again, 409)["code"] == "already_answered"
+    assert _error(again, 400)["code"] == "already_answered"
     assert db.session.scalar(sa.select(sa.func.count(Pool.id))) == 1
 
 
@@ -336,7 +336,8 @@ def test_declining_the_others_sends_the_kind_note(client, people, matches_schema
     # An answered quote cannot be accepted, changed or withdrawn.
     answered = client.post(f"/api/v1/needs/{need['id']}/quotes/{arts['id']}/accept",
                            json=pool_body(people["sam_budget"]), headers=headers)
-    assert _error(answered, 409)["code"] == "already_answered"
+    error = _error(answered, 400)
+    assert (error["code"], error["parameter"]) == ("already_answered", "quote_id")
     again = client.post(f"/api/v1/needs/{need['id']}/decline-others", headers=headers)
     assert _error(again, 409)["message"] == "There are no quotes waiting for an answer."
 
@@ -396,14 +397,65 @@ def test_accepting_refusals(client, people):
     assert db.session.get(Need, need["id"]).state == "open"
 
 
-def test_a_need_not_to_be_pooled_is_ordered_through_post_orders(client, people):
+def _order_it(client, people, need, quote, key="accept-1", user=None, **changes):
+    headers = {**_as(people, user or people["sam"]), **({"Idempotency-Key": key} if key else {})}
+    return client.post(f"/api/v1/needs/{need['id']}/quotes/{quote['id']}/accept",
+                       json={"budget_id": people["sam_budget"].id, **changes}, headers=headers)
+
+
+def test_a_need_not_to_be_pooled_is_accepted_by_ordering_the_quote(client, people,
+                                                                   matches_schema):
     need, arts, _ = quoted(client, people, would_pool=False, group_size=1)
-    response = client.post(f"/api/v1/needs/{need['id']}/quotes/{arts['id']}/accept",
-                           headers=_as(people, people["sam"]))
-    error = _error(response, 409)
-    assert error["code"] == "order_the_quote" and "POST /orders" in error["message"]
-    assert "quote_id" in error["message"]
-    assert db.session.get(Quote, arts["id"]).state == "live"
+    response = _order_it(client, people, need, arts, note_to_provider="Mornings please")
+    assert response.status_code == 201, response.get_json()
+    order = response.get_json()
+    matches_schema("Order", order)
+    assert response.headers["Location"] == order["api_url"]
+    assert (order["unit_price_pence"], order["quantity"], order["total_pence"]) == (
+        1_250, 6, 7_500)
+    assert order["service"]["title"] == "Photography walks"
+    assert order["note_to_provider"] == "Mornings please"
+    assert balances(people["sam_budget"]).committed_pence == 7_500
+    assert db.session.get(Need, need["id"]).state == "accepted"
+    # The provider now has the holder's name, as any order gives it; never their email.
+    seen = client.get(f"/api/v1/needs/{need['id']}", headers=_as(people, people["arts"].owner))
+    assert seen.get_json()["ordered_by"] == {"display_name": "Sam Patel"}
+    assert seen.get_json()["my_quote"]["order_api_url"] == order["api_url"]
+    assert people["sam"].email not in seen.get_data(as_text=True)
+    # The same key again is the same order; a new key finds the quote answered.
+    replay = _order_it(client, people, need, arts, note_to_provider="Mornings please")
+    assert replay.status_code == 200 and replay.get_json()["id"] == order["id"]
+    reused = _order_it(client, people, need, arts, note_to_provider="Evenings")
+    assert _error(reused, 422)["code"] == "idempotency_key_reused"
+    answered = _order_it(client, people, need, arts, key="accept-2")
+    assert _error(answered, 400)["code"] == "already_answered"
+    assert balances(people["sam_budget"]).committed_pence == 7_500  # set aside once
+
+
+def test_ordering_a_quote_needs_a_key_proper_fields_and_a_live_quote(client, people, clock):
+    need, arts, eccles = quoted(client, people, would_pool=False, group_size=1)
+    no_key = _order_it(client, people, need, arts, key=None)
+    assert _error(no_key, 400)["parameter"] == "Idempotency-Key"
+    assert _error(_order_it(client, people, need, arts, quantity=3), 400)["parameter"] == "body"
+    assert _error(_order_it(client, people, need, arts, budget_id="1"),
+                  400)["parameter"] == "budget_id"
+    assert _error(_order_it(client, people, need, arts, ends_on="soon"),
+                  400)["parameter"] == "ends_on"
+    _, other_budget = holder_with_budget("Dani Jones")
+    assert _error(_order_it(client, people, need, arts, budget_id=other_budget.id),
+                  404)["parameter"] == "budget_id"
+    assert _error(client.post(f"/api/v1/needs/{need['id']}/quotes/999999/accept",
+                              json={"budget_id": people["sam_budget"].id},
+                              headers={**_as(people, people["sam"]), "Idempotency-Key": "k"}),
+                  404)["code"] == "not_found"
+    # The provider may see the need; ordering the quote is the holder's to do.
+    assert _error(_order_it(client, people, need, arts, user=people["arts"].owner),
+                  403)["code"] == "forbidden"
+    clock.set(clock.now + timedelta(days=25))  # the quotes were open for 20 days
+    assert _error(_order_it(client, people, need, eccles, key="late"),
+                  409)["code"] == "quote_expired"
+    assert balances(people["sam_budget"]).committed_pence == 0
+    assert {q.state for q in db.session.scalars(sa.select(Quote))} == {"live"}
 
 
 def test_closing_a_need_declines_the_quotes_waiting(client, people):
