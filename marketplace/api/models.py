@@ -211,8 +211,7 @@ POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date"
 #: The needs API's fields (api/need_models.py), besides those named above.
 NEED_PARAMETER_NAMES = ["words", "local_authority", "postcode_district", "timing",
                         "budget_low_pence", "budget_high_pence", "would_pool", "group_size",
-                        "peers_consent", "price_pence", "price_unit", "expires_on", "message",
-                        "quote_id"]
+                        "peers_consent", "price_pence", "price_unit", "expires_on", "message"]
 
 
 class ErrorDetail(Shape):
