@@ -14,7 +14,8 @@ from flask import current_app, url_for
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace import vocabulary
-from marketplace.api import blueprint, models, pool_models, private_models
+from marketplace.api import blueprint, models, need_models, pool_models, private_models
+from marketplace.api.need_openapi import need_paths
 from marketplace.api.pool_openapi import pool_paths
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
@@ -46,10 +47,14 @@ POUNDS_PATTERN = r"^\s*£?\s*[0-9]{1,7}(\.[0-9]{1,2})?\s*$"
 RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderSummary,
                    models.ProviderDetail, models.SearchResults, models.Error,
                    private_models.BudgetList, private_models.StatementPage, private_models.Order,
-                   pool_models.Pool, pool_models.PoolList]
+                   pool_models.Pool, pool_models.PoolList, need_models.Need,
+                   need_models.ProviderNeed, need_models.NeedList, need_models.ProviderNeedList,
+                   need_models.Quote]
 REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest,
                   pool_models.PoolRequest, pool_models.PledgeRequest, pool_models.LeaveRequest,
-                  pool_models.GroupActionRequest]
+                  pool_models.GroupActionRequest, need_models.NeedRequest,
+                  need_models.QuoteRequest, need_models.QuotePoolRequest,
+                  need_models.QuoteOrderRequest]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
     "holder": "the budget holder, or a supporter they gave the 'buy' permission",
@@ -157,7 +162,7 @@ def build_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Pathways API",
-            "version": "1.1.0",
+            "version": "1.2.0",
             "description": (
                 "Search and read the support services listed on Pathways, a marketplace for "
                 "people with a personal budget: open data, no key needed. With a personal "
@@ -236,6 +241,8 @@ def build_document() -> dict[str, Any]:
                 },
                 "OrderId": _id_parameter("order_id", "order"),
                 "PoolId": _id_parameter("pool_id", "pool"),
+                "NeedId": _id_parameter("need_id", "need"),
+                "QuoteId": _id_parameter("quote_id", "quote"),
             },
             "responses": {**_common_responses(), **_private_responses()},
             "securitySchemes": {"bearer": {
@@ -290,7 +297,7 @@ def _private_headers() -> dict[str, Any]:
         "WWWAuthenticate": {"description": "The bearer challenge (RFC 6750), with "
                                            "error=\"invalid_token\" or \"insufficient_scope\".",
                             "schema": {"type": "string", "pattern": "^Bearer realm="}},
-        "Location": {"description": "The new order in the API.",
+        "Location": {"description": "What was made, in the API.",
                      "schema": {"type": "string", "format": "uri"}},
     }
 
@@ -441,7 +448,7 @@ def _private_paths() -> dict[str, Any]:
     }
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
-    return {**paths, **pool_paths()}
+    return {**paths, **pool_paths(), **need_paths()}
 
 
 @blueprint.get("/openapi.json")

@@ -27,6 +27,9 @@ def test_every_endpoint_is_described(openapi_document, app):
         *(f"/orders/{{order_id}}/{action}" for action in PERSON_ACTIONS),
         "/pools", "/me/pools", "/pools/{pool_id}", "/pools/{pool_id}/join",
         "/pools/{pool_id}/leave", "/pools/{pool_id}/accept", "/pools/{pool_id}/decline",
+        "/needs", "/needs/{need_id}", "/me/needs", "/provider/needs", "/needs/{need_id}/quotes",
+        "/needs/{need_id}/quotes/{quote_id}/withdraw", "/needs/{need_id}/quotes/{quote_id}/accept",
+        "/needs/{need_id}/decline-others", "/needs/{need_id}/close",
     }
     served = {
         rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
