@@ -127,13 +127,13 @@ def need_paths() -> dict[str, Any]:
              "400": _private_json(
                  "An order's Idempotency-Key header is missing, or " + body_problem + " Or "
                  "the pool or order does not make sense (the group sizes, the closing date, "
-                 "the dates), or the quote has been answered (already_answered, parameter "
-                 "quote_id); the message says what.", error),
+                 "the dates); the message says what.", error),
              "403": holders_only,
              "404": _private_json("No such need you may see, quote for it, or budget of the "
                                   "holder's.", error),
              "409": _private_json(
-                 "The quote ran out (quote_expired), or not enough is left in the budget "
+                 "The quote ran out (quote_expired), it has been answered already "
+                 "(already_answered, parameter quote_id), or not enough is left in the budget "
                  "(insufficient_funds).", error),
              "422": _private_json("The budget's spending rules do not allow this service "
                                   "(not_allowed_by_budget_rules, with the reason), or the "

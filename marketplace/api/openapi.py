@@ -424,7 +424,10 @@ def _private_paths() -> dict[str, Any]:
                                      "message says how much is available. Or "
                                      "expected_total_pence was sent and the price, unit or "
                                      "total has changed since (price_changed): the message "
-                                     "says what changed, and nothing is set aside.", error),
+                                     "says what changed, and nothing is set aside. Or the "
+                                     "quote_id names a quote that has been answered "
+                                     "(already_answered) or has run out (quote_expired).",
+                                     error),
                 "422": _private_json("The budget's spending rules do not allow this service "
                                      "(not_allowed_by_budget_rules, with the reason), or the "
                                      "Idempotency-Key was used for a different order "

@@ -25,6 +25,11 @@ KIND_DECLINE = ("Thank you for your quote for “{words}”. The person has chos
                 "showing you needs like this one.")
 
 
+class QuoteAnswered(DomainError):
+    status = 409
+    code = "already_answered"
+
+
 class QuoteExpired(DomainError):
     status = 409
     code = "quote_expired"
@@ -47,8 +52,7 @@ def quote_to_answer(actor: User, need_id: int, quote_id: int) -> Quote:
     if quote is None or quote.need_id != need.id or quote.state == "withdrawn":
         raise NotFound("We could not find that quote.")
     if not need.is_open or quote.state != "live":
-        raise DomainError("This need has already been answered.", code="already_answered",
-                          field="quote_id")
+        raise QuoteAnswered("This need has already been answered.", field="quote_id")
     if quote.is_expired:
         raise QuoteExpired(f"This quote ran out on {format_date(quote.expires_on)}, so it "
                            "cannot be accepted. Ask "
@@ -60,8 +64,7 @@ def quote_to_answer(actor: User, need_id: int, quote_id: int) -> Quote:
 def _accept(quote: Quote, need: Need, *, pool_id: int | None = None,
             order_id: int | None = None) -> None:
     if not _answer(quote, "accepted"):
-        raise DomainError("This need has already been answered.", code="already_answered",
-                          field="quote_id")
+        raise QuoteAnswered("This need has already been answered.", field="quote_id")
     quote.pool_id = pool_id
     quote.order_id = order_id
     need.state = "accepted"

@@ -318,7 +318,7 @@ def test_accepting_into_a_pool_answers_with_the_pool_and_names_the_holder_only_t
                              people)
     again = client.post(url, json=pool_body(people["sam_budget"]),
                         headers=_as(people, people["sam"]))
-    assert _error(again, 400)["code"] == "already_answered"
+    assert _error(again, 409)["code"] == "already_answered"
     assert db.session.scalar(sa.select(sa.func.count(Pool.id))) == 1
 
 
@@ -336,7 +336,7 @@ def test_declining_the_others_sends_the_kind_note(client, people, matches_schema
     # An answered quote cannot be accepted, changed or withdrawn.
     answered = client.post(f"/api/v1/needs/{need['id']}/quotes/{arts['id']}/accept",
                            json=pool_body(people["sam_budget"]), headers=headers)
-    error = _error(answered, 400)
+    error = _error(answered, 409)
     assert (error["code"], error["parameter"]) == ("already_answered", "quote_id")
     again = client.post(f"/api/v1/needs/{need['id']}/decline-others", headers=headers)
     assert _error(again, 409)["message"] == "There are no quotes waiting for an answer."
@@ -428,7 +428,7 @@ def test_a_need_not_to_be_pooled_is_accepted_by_ordering_the_quote(client, peopl
     reused = _order_it(client, people, need, arts, note_to_provider="Evenings")
     assert _error(reused, 422)["code"] == "idempotency_key_reused"
     answered = _order_it(client, people, need, arts, key="accept-2")
-    assert _error(answered, 400)["code"] == "already_answered"
+    assert _error(answered, 409)["code"] == "already_answered"
     assert balances(people["sam_budget"]).committed_pence == 7_500  # set aside once
 
 

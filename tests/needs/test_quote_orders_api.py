@@ -51,7 +51,7 @@ def test_ordering_a_quote_through_the_api_charges_its_price_and_accepts_it(app, 
     # The same key again is the same order; a new key finds the quote already answered.
     assert _order(client, people, quote, "quote-order-1").get_json()["id"] == body["id"]
     again = _order(client, people, quote, "quote-order-2")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "already_answered"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 1
 
