@@ -1,0 +1,1 @@
+"""Reviews: the moderation detectors a review's words are checked with before publication."""
