@@ -40,3 +40,8 @@ class ReviewForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     confirmed = HiddenField(default="yes")
+
+
+class ModerationForm(FlaskForm):
+    reason = TextAreaField("Why (the author reads this)", filters=[trimmed],
+                           validators=[at_most(2000)])

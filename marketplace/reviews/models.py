@@ -57,3 +57,26 @@ class Review(db.Model):
     @property
     def author_label(self) -> str:
         return "Anonymous" if self.shown_as == "anonymous" else self.holder.display_name
+
+
+MODERATION_ACTIONS = ("publish", "reject")
+
+
+class ReviewAction(db.Model):
+    """A moderator's decision on a held review: who, when, and why (the author reads a
+    rejection's reason)."""
+
+    __tablename__ = "review_actions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    review_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reviews.id"), index=True)
+    actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    action: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    actor: so.Mapped["User"] = so.relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint(one_of("action", MODERATION_ACTIONS), name="action_known"),
+    )

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.orders.outcome_privacy import outcome_for
-from marketplace.reviews import services
+from marketplace.reviews import moderation, services
 from marketplace.reviews.detectors import SAFEGUARDING_HELP
 from marketplace.reviews.forms import ReviewForm, WithdrawForm
 
@@ -27,6 +27,7 @@ def _form_page(order, form, *, status: int = 200, safeguarding: bool = False, pr
         few_clients=services.provider_has_few_clients(order.provider_id),
         on_behalf=current_user.id != order.holder_id,
         withdraw_form=WithdrawForm(),
+        decision=moderation.last_decision(review) if review else None,
         safeguarding_help=SAFEGUARDING_HELP if safeguarding else "",
         problem=problem,
     ), status

@@ -1,10 +1,11 @@
-"""reviews: one review per order, held for a person or published (docs/reviews.md)
+"""reviews: one review per order, held for a person or published, and moderators' decisions
+(docs/reviews.md)
 
 Revision ID: 0013
 Revises: 0011
 Create Date: 2026-12-02 16:10:00
 
-A new table only, so an existing database upgrades with its rows untouched. The value lists
+New tables only, so an existing database upgrades with its rows untouched. The value lists
 are written out here, not imported, so this migration keeps meaning what it meant.
 """
 from alembic import op
@@ -22,6 +23,7 @@ depends_on = None
 REVIEW_STATES = ('held', 'published', 'rejected', 'withdrawn')
 HELPED_ANSWERS = ('yes', 'partly', 'no')
 SHOWN_AS = ('name', 'anonymous')
+MODERATION_ACTIONS = ('publish', 'reject')
 
 
 def upgrade():
@@ -61,9 +63,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reviews_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_holder_id'), ['holder_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_state'), ['state'], unique=False)
+    op.create_table('review_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(one_of('action', MODERATION_ACTIONS), name=op.f('ck_review_actions_action_known')),
+    sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_review_actions_review_id_reviews')),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_review_actions_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_actions'))
+    )
+    with op.batch_alter_table('review_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_actions_review_id'), ['review_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('review_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_actions_review_id'))
+    op.drop_table('review_actions')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_state'))
         batch_op.drop_index(batch_op.f('ix_reviews_holder_id'))
