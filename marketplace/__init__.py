@@ -55,6 +55,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.needs.routes import blueprint as needs_bp
     from marketplace.pools.routes import blueprint as pools_bp
     from marketplace.providers.routes import blueprint as providers_bp
+    from marketplace.reviews.moderation_routes import blueprint as moderation_bp
+    from marketplace.reviews.routes import blueprint as reviews_bp
     from marketplace.search.routes import blueprint as search_bp
 
     app.register_blueprint(pages_bp)
@@ -74,6 +76,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(pools_bp)
     app.register_blueprint(pool_provider_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
 

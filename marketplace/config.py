@@ -113,6 +113,10 @@ class Config:
     POOL_SHORT_HOURS = int(os.environ.get("POOL_SHORT_HOURS", "72"))
     #: London days a need stays on the needs board before it closes by itself (docs/needs.md).
     NEED_OPEN_DAYS = int(os.environ.get("NEED_OPEN_DAYS", "60"))
+    #: A service's rating mixes in this many imagined reviews at REVIEW_PRIOR_STARS, so a few
+    #: reviews cannot outrank many (a Bayesian average; docs/reviews.md).
+    REVIEW_PRIOR_COUNT = int(os.environ.get("REVIEW_PRIOR_COUNT", "5"))
+    REVIEW_PRIOR_STARS = float(os.environ.get("REVIEW_PRIOR_STARS", "3.5"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

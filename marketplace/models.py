@@ -20,6 +20,7 @@ from marketplace.orders.models import Order, OrderEvent  # noqa: F401
 from marketplace.payments.models import CardPayment, CardRefund, WebhookEvent  # noqa: F401
 from marketplace.pools.models import Pool, PoolMember  # noqa: F401
 from marketplace.needs.models import Need, Quote  # noqa: F401
+from marketplace.reviews.models import Review, ReviewAction  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from marketplace.accounts.permissions import role_required
 from marketplace.extensions import db
+from marketplace.reviews.services import service_reviews
 from marketplace.providers import services
 from marketplace.providers.forms import PROVIDER_TYPE_HINTS, ProviderProfileForm, ServiceForm
 from marketplace.providers.services import (
@@ -170,7 +171,8 @@ def delete_service(service_id: int):
 def service_detail(service_id: int):
     service = services.get_public_service(service_id, viewer=current_user)
     is_owner = service.provider.owner_id == getattr(current_user, "id", None)
-    return render_template("providers/service_detail.html", service=service, is_owner=is_owner)
+    return render_template("providers/service_detail.html", service=service, is_owner=is_owner,
+                           reviews=service_reviews(service.id))
 
 
 @blueprint.route("/providers/<int:provider_id>")

@@ -457,3 +457,15 @@ def get_public_service(service_id: int, *, viewer=None) -> Service:
     if not service.is_active and service.provider.owner_id != getattr(viewer, "id", None):
         raise NotFound("We could not find that service.")
     return service
+
+
+def set_rating(service: Service, rating_centi: int | None, review_count: int) -> Service:
+    """The reviews area's published rating for the service (reviews/rating.py works it out);
+    it reaches the search index like any other change to the listing."""
+    if (service.rating_centi, service.review_count) == (rating_centi, review_count):
+        return service
+    service.rating_centi = rating_centi
+    service.review_count = review_count
+    db.session.flush()
+    queue_reindex(service.id)
+    return service
