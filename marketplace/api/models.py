@@ -208,6 +208,8 @@ PRIVATE_PARAMETER_NAMES = ["budget_id", "before", "page_size", "Idempotency-Key"
 #: The pools API's fields and parameters (api/pool_models.py).
 POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date", "open_to",
                         "title", "what_it_buys", "display_name", "member_id", "invite"]
+#: A holder's home area (PATCH /me, api/private_models.MeRequest).
+ME_PARAMETER_NAMES = ["local_authority", "postcode_district", "interests"]
 
 
 class ErrorDetail(Shape):
@@ -218,7 +220,7 @@ class ErrorDetail(Shape):
                       examples=["invalid_parameter", "not_found"])
     message: str = Field(description="What went wrong, in plain English.")
     parameter: _one_of(SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES
-                       + POOL_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
+                       + POOL_PARAMETER_NAMES + ME_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
         None, description="The query parameter, header (Idempotency-Key), request body "
         "field, or 'body' for the request body as a whole, that was wrong, when one was.",
         json_schema_extra=lambda schema: schema.pop("default", None))

@@ -15,6 +15,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace import vocabulary
 from marketplace.api import blueprint, models, pool_models, private_models
+from marketplace.api.me_openapi import me_paths
 from marketplace.api.pool_openapi import pool_paths
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
@@ -45,10 +46,11 @@ POUNDS_PATTERN = r"^\s*£?\s*[0-9]{1,7}(\.[0-9]{1,2})?\s*$"
 #: The bodies the API sends (schemas as serialised) and reads (schemas as validated).
 RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderSummary,
                    models.ProviderDetail, models.SearchResults, models.Error,
-                   private_models.BudgetList, private_models.StatementPage, private_models.Order,
-                   pool_models.Pool, pool_models.PoolList]
-REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest,
-                  pool_models.PoolRequest, pool_models.PledgeRequest, pool_models.LeaveRequest,
+                   private_models.Me, private_models.BudgetList, private_models.StatementPage,
+                   private_models.Order, pool_models.Pool, pool_models.PoolList]
+REQUEST_MODELS = [private_models.MeRequest, private_models.OrderRequest,
+                  private_models.ActionRequest, pool_models.PoolRequest,
+                  pool_models.PledgeRequest, pool_models.LeaveRequest,
                   pool_models.GroupActionRequest]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
@@ -441,7 +443,7 @@ def _private_paths() -> dict[str, Any]:
     }
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
-    return {**paths, **pool_paths()}
+    return {**me_paths(), **paths, **pool_paths()}
 
 
 @blueprint.get("/openapi.json")

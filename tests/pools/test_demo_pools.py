@@ -27,3 +27,17 @@ def test_seeding_makes_pools_in_every_state_a_person_meets(app, runner):
     expired = db.session.scalar(sa.select(Pool).where(Pool.state == "expired"))
     assert {member.state for member in expired.members} == {"released"}
     assert_ledger_sound()
+
+
+def test_the_demo_holders_live_where_the_open_pool_is_so_it_is_near_them(app, runner, client):
+    from marketplace.demo.commands import DEMO_PASSWORD
+    from tests.orders.pages import text
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    open_pool = db.session.scalar(sa.select(Pool).where(Pool.state == "open",
+                                                        Pool.open_to == "area"))
+    client.post("/login", data={"email": "demo-holder@example.org", "password": DEMO_PASSWORD})
+    account, near = text(client.get("/account")), text(client.get("/pools"))
+    where = open_pool.title.split("a group from ")[1]
+    assert f"Your area {where}" in account
+    assert open_pool.title in near[near.index("Pools near you"):]
