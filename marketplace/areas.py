@@ -53,7 +53,12 @@ def normalise_area(text: str | None) -> str | None:
     slug = cleaned.lower().replace(" ", "-")
     if slug in LOCAL_AUTHORITIES:
         return slug
-    upper = cleaned.upper()
+    return postcode_district(cleaned)
+
+
+def postcode_district(text: str | None) -> str | None:
+    """'m6', 'M6 5AB' -> 'M6'; anything that is not a district or a full postcode -> None."""
+    upper = (text or "").strip().upper()
     full = _FULL_POSTCODE.match(upper)
     if full:
         upper = full.group(1)

@@ -1,5 +1,6 @@
-"""/account: a person's own account: change password, see where they are signed in and end
-those sessions (one, or every device), and a link to their API tokens.
+"""/account: a person's own account: change password, a budget holder's home area and
+interests (which pools are open to them), see where they are signed in and end those sessions
+(one, or every device), and a link to their API tokens.
 
 Only ever the signed-in person's own account; ending a session that is not theirs is a 404.
 """
@@ -9,19 +10,30 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from marketplace.accounts import services, sessions
-from marketplace.accounts.forms import ChangePasswordForm
+from marketplace.accounts import home_area, services, sessions
+from marketplace.accounts.forms import ChangePasswordForm, HomeAreaForm
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
 
 
-def _page(password_form: ChangePasswordForm, status: int = 200):
+def _area_form() -> HomeAreaForm | None:
+    if current_user.role != "holder":
+        return None
+    form = HomeAreaForm(formdata=None)
+    form.local_authority.data = current_user.home_authority
+    form.postcode_district.data = current_user.home_district
+    form.interests.data = list(current_user.interests or [])
+    return form
+
+
+def _page(password_form: ChangePasswordForm, status: int = 200, area_form=None):
     token = session.get(sessions.SESSION_KEY)
     live = sessions.live_sessions(current_user)
     return render_template(
         "accounts/account.html", password_form=password_form, form=FlaskForm(),
+        area_form=area_form or _area_form(), home_area=home_area.describe(current_user),
         live_sessions=[(row, sessions.is_current(row, token)) for row in live],
     ), status
 
@@ -30,6 +42,29 @@ def _page(password_form: ChangePasswordForm, status: int = 200):
 @login_required
 def account():
     return _page(ChangePasswordForm())
+
+
+@blueprint.route("/area", methods=["POST"])
+@login_required
+def change_area():
+    if current_user.role != "holder":
+        raise NotFound("We could not find that page.")
+    form = HomeAreaForm()
+    if form.validate_on_submit():
+        try:
+            home_area.set_home_area(
+                current_user, local_authority=form.local_authority.data,
+                postcode_district=form.postcode_district.data, interests=form.interests.data)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "local_authority").errors.append(error.message)
+        else:
+            db.session.commit()
+            where = home_area.describe(current_user)
+            flash(f"Your area is saved: {where}. Pools near you are on your Pools page."
+                  if where else "Your area is cleared.", "success")
+            return redirect(url_for(".account"))
+    return _page(ChangePasswordForm(formdata=None), 400, area_form=form)
 
 
 @blueprint.route("/password", methods=["POST"])

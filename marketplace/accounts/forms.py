@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from marketplace import areas, vocabulary
+from marketplace.accounts.home_area import district_problem
 from marketplace.accounts.models import ROLES, SELF_REGISTER_ROLES
+from marketplace.forms import CheckboxesField, ChoiceField, at_most, trimmed
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -64,3 +67,20 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Type the new password again"),
                     EqualTo("new_password", message="The two passwords do not match")],
     )
+
+
+class HomeAreaForm(FlaskForm):
+    local_authority = ChoiceField(
+        "Your council", required=False,
+        choices=[("", "Not given")] + areas.authority_choices(),
+        missing_message="Choose your council from the list")
+    postcode_district = StringField("The first part of your postcode", filters=[trimmed],
+                                    validators=[at_most(8)])
+    interests = CheckboxesField("Kinds of support you are interested in",
+                                choices=vocabulary.CATEGORIES)
+
+    def validate_postcode_district(self, field):
+        if field.data:
+            problem = district_problem(self.local_authority.data or "", field.data)
+            if problem:
+                raise ValidationError(problem)

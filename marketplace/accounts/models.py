@@ -33,6 +33,15 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
     is_active_account: so.Mapped[bool] = so.mapped_column(sa.Boolean, default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: A budget holder's home area (accounts.home_area): a local authority slug from
+    #: marketplace.areas, and optionally a postcode district inside it; "" when not given.
+    #: Pools open to an area are open to the holders who live there (pools.access).
+    home_authority: so.Mapped[str] = so.mapped_column(sa.String(40), default="",
+                                                      server_default="")
+    home_district: so.Mapped[str] = so.mapped_column(sa.String(8), default="", server_default="")
+    #: Kinds of support the holder is interested in: values of vocabulary.CATEGORIES.
+    interests: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list,
+                                                       server_default="[]")
 
     provider: so.Mapped["Provider | None"] = so.relationship(  # noqa: F821
         back_populates="owner", uselist=False

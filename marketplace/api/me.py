@@ -1,4 +1,5 @@
-"""GET /api/v1/me/budgets and GET /api/v1/me/statement: the caller's money, by bearer token.
+"""GET and PATCH /api/v1/me (who you are, a holder's home area and interests), and
+GET /api/v1/me/budgets and GET /api/v1/me/statement: the caller's money, by bearer token.
 
 Invariants: figures come from the ledger through budgets.statements (nothing here computes a
 balance); a supporter sees the budgets of exactly the people whose live grant gives them
@@ -12,15 +13,18 @@ from typing import Any
 
 from flask import g, url_for
 
-from marketplace import vocabulary
-from marketplace.accounts import consent
+from marketplace import areas, vocabulary
+from marketplace.accounts import consent, home_area
+from marketplace.accounts.models import ROLES, User
+from marketplace.extensions import db
 from marketplace.api import blueprint
 from marketplace.api import private_models as shapes
 from marketplace.api.auth import token_required
+from marketplace.api.bodies import read_body
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets import statements
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
-from marketplace.errors import NotFound
+from marketplace.errors import DomainError, InvalidParameter, NotFound
 from marketplace.ids import MAX_BIG_ID, query_int
 from marketplace.money import format_pence
 
@@ -105,3 +109,42 @@ def my_statement():
     return shapes.StatementPage(
         budget_id=budget.id, rows=[statement_row_body(row) for row in page.rows],
         next_before=page.next_before, next_url=next_url).as_json()
+
+
+def me_body(user: User) -> dict[str, Any]:
+    return shapes.Me(
+        id=user.id, display_name=user.display_name, role=choice(ROLES, user.role),
+        local_authority=(choice(areas.authority_choices(), user.home_authority)
+                         if user.home_authority else None),
+        postcode_district=user.home_district or None,
+        interests=[choice(vocabulary.CATEGORIES, value) for value in user.interests or []],
+    ).as_json()
+
+
+@blueprint.get("/me")
+@token_required("read")
+def me():
+    return me_body(g.api_user)
+
+
+@blueprint.patch("/me")
+@token_required("order")
+def change_me():
+    body = read_body(shapes.MeRequest, required=True)
+    user = g.api_user
+    sent = body.model_fields_set
+    try:
+        home_area.set_home_area(
+            user,
+            local_authority=body.local_authority if "local_authority" in sent
+            else user.home_authority,
+            postcode_district=body.postcode_district if "postcode_district" in sent
+            else user.home_district,
+            interests=body.interests if "interests" in sent else user.interests)
+    except DomainError as refused:
+        db.session.rollback()
+        if refused.field is None or refused.status != 400:
+            raise
+        raise InvalidParameter(refused.field, f"{refused.message}.") from None
+    db.session.commit()
+    return me_body(user)

@@ -213,6 +213,8 @@ POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date"
 NEED_PARAMETER_NAMES = ["words", "local_authority", "postcode_district", "timing",
                         "budget_low_pence", "budget_high_pence", "would_pool", "group_size",
                         "peers_consent", "price_pence", "price_unit", "expires_on", "message"]
+#: A holder's home area (PATCH /me, api/private_models.MeRequest).
+ME_PARAMETER_NAMES = ["local_authority", "postcode_district", "interests"]
 
 
 class ErrorDetail(Shape):
@@ -223,7 +225,8 @@ class ErrorDetail(Shape):
                       examples=["invalid_parameter", "not_found"])
     message: str = Field(description="What went wrong, in plain English.")
     parameter: _one_of(SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES
-                       + POOL_PARAMETER_NAMES + NEED_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
+                       + POOL_PARAMETER_NAMES + NEED_PARAMETER_NAMES
+                       + ME_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
         None, description="The query parameter, header (Idempotency-Key), request body "
         "field, or 'body' for the request body as a whole, that was wrong, when one was.",
         json_schema_extra=lambda schema: schema.pop("default", None))

@@ -16,6 +16,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from marketplace import vocabulary
 from marketplace.api import blueprint, models, need_models, pool_models, private_models
 from marketplace.api.need_openapi import need_paths
+from marketplace.api.me_openapi import me_paths
 from marketplace.api.pool_openapi import pool_paths
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
@@ -46,12 +47,13 @@ POUNDS_PATTERN = r"^\s*£?\s*[0-9]{1,7}(\.[0-9]{1,2})?\s*$"
 #: The bodies the API sends (schemas as serialised) and reads (schemas as validated).
 RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderSummary,
                    models.ProviderDetail, models.SearchResults, models.Error,
-                   private_models.BudgetList, private_models.StatementPage, private_models.Order,
-                   pool_models.Pool, pool_models.PoolList, need_models.Need,
+                   private_models.Me, private_models.BudgetList, private_models.StatementPage,
+                   private_models.Order, pool_models.Pool, pool_models.PoolList, need_models.Need,
                    need_models.ProviderNeed, need_models.NeedList, need_models.ProviderNeedList,
                    need_models.Quote]
-REQUEST_MODELS = [private_models.OrderRequest, private_models.ActionRequest,
-                  pool_models.PoolRequest, pool_models.PledgeRequest, pool_models.LeaveRequest,
+REQUEST_MODELS = [private_models.MeRequest, private_models.OrderRequest,
+                  private_models.ActionRequest, pool_models.PoolRequest,
+                  pool_models.PledgeRequest, pool_models.LeaveRequest,
                   pool_models.GroupActionRequest, need_models.NeedRequest,
                   need_models.QuoteRequest, need_models.QuotePoolRequest,
                   need_models.QuoteOrderRequest]
@@ -451,7 +453,7 @@ def _private_paths() -> dict[str, Any]:
     }
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
-    return {**paths, **pool_paths(), **need_paths()}
+    return {**me_paths(), **paths, **pool_paths(), **need_paths()}
 
 
 @blueprint.get("/openapi.json")

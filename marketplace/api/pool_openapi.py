@@ -70,7 +70,11 @@ def pool_paths() -> dict[str, Any]:
                     "application/json": {"schema": _ref("PoolRequest")}}}),
             "get": _private_operation(
                 "listOpenPools", "Pools you may join",
-                "Pools taking pledges that anyone with a budget may join (not invite-only).",
+                "Pools taking pledges that you (or the people you support with 'buy') may "
+                "join without an invite: those open to your home local authority (GET /me), "
+                "and those also for a kind of support you are interested in. Nearest first: "
+                "pools for a service in your postcode district, then the rest of the local "
+                "authority, each by closing date. Empty until a home area is given.",
                 "read", {"200": _private_json("The pools.", "PoolList", get=True)}),
         },
         "/me/pools": {"get": _private_operation(
@@ -79,8 +83,8 @@ def pool_paths() -> dict[str, Any]:
             {"200": _private_json("The pools.", "PoolList", get=True)})},
         "/pools/{pool_id}": {"get": _private_operation(
             "getPool", "One pool",
-            "A pool you are in or act for, one open to anyone with a budget, or an "
-            "invite-only one with its invite token. Members appear by the names they chose.",
+            "A pool you are in or act for, one open to your home area (see GET /pools), or "
+            "any pool with its invite token. Members appear by the names they chose.",
             "read",
             {"200": _private_json("The pool.", "Pool", get=True),
              "404": _private_json("No such pool, or not one you may see.", error, get=True)},
@@ -100,6 +104,10 @@ def pool_paths() -> dict[str, Any]:
                                   + " Or share_pence is missing or not an open share of a "
                                   "custom-share pool, or sent to an equal-share pool "
                                   "(parameter: share_pence).", error),
+             "403": _private_json("The token lacks the 'order' scope (insufficient_scope, "
+                                  "with a WWW-Authenticate header), or you may see the pool "
+                                  "for someone you support but it is not open to the holder "
+                                  "named by holder_id (not_open_to_holder).", error),
              "404": not_seen,
              "409": _private_json(join_refusals, error),
              "422": _private_json(rules + " Or the Idempotency-Key was used for a different "

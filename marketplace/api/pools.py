@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, request, url_for
 
+from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
@@ -38,7 +39,7 @@ from marketplace.api.pool_models import (
 )
 from marketplace.api.pool_models import Pool as PoolShape
 from marketplace.api.serialisers import _utc
-from marketplace.errors import InvalidParameter, NotFound
+from marketplace.errors import Forbidden, InvalidParameter, NotFound
 from marketplace.extensions import db
 from marketplace.orders.services import IdempotencyConflict
 from marketplace.pools import access, provider_view, services
@@ -108,6 +109,15 @@ def _pool_for(pool_id: int) -> Pool:
                             or access.may_see(g.api_user, pool, invited=False)):
         raise NotFound("We could not find that pool.")
     return pool
+
+
+def _refuse_holder(holder_id: int) -> None:
+    """You may see the pool, but may not pledge for this person: someone you do not buy for
+    is 404 as everywhere (consent); someone you do buy for, outside the pool's area, 403."""
+    holder = consent.holder_for(g.api_user, holder_id, "buy")
+    raise Forbidden(f"This pool is not open to {holder.display_name}: it is for people with a "
+                    "budget in its area.",
+                    code="not_open_to_holder")
 
 
 def _holder_id(body) -> int:
@@ -182,6 +192,11 @@ def join_pool(pool_id: int):
     pool = _pool_for(pool_id)
     holder_id = _holder_id(body)
     earlier = _earlier_pledge(key)
+    invited = access.token_matches(pool, _invite_token())
+    if earlier is None and not any(holder.id == holder_id for holder in
+                                   access.holders_who_may_join(g.api_user, pool,
+                                                               invited=invited)):
+        _refuse_holder(holder_id)
     if earlier is not None:
         if (earlier.pool_id, earlier.holder_id, earlier.budget_id,
                 earlier.share_pence if pool.custom else None) != (

@@ -13,7 +13,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from marketplace import vocabulary
+from marketplace import areas, vocabulary
+from marketplace.accounts.models import ROLES
 from marketplace.api.models import Category, Day, Moment, Shape, Uri, choice_model
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
 from marketplace.ids import MAX_BIG_ID, MAX_ID
@@ -57,6 +58,27 @@ class FundingStream(Shape):
     id: int
     name: str
     kind: FundingStreamKind  # type: ignore[valid-type]
+
+
+Role = choice_model("Role", ROLES, "What a person uses Pathways for")
+LocalAuthority = choice_model("LocalAuthority", areas.authority_choices(), "A local authority")
+
+
+class Me(Shape):
+    """You, and for a budget holder the home area that decides which open pools you may see
+    and join (pools open to your local authority, and those also for a kind of support you
+    are interested in). A supporter's pools follow the areas of the people they support."""
+
+    id: int
+    display_name: str
+    role: Role  # type: ignore[valid-type]
+    local_authority: LocalAuthority | None = Field(  # type: ignore[valid-type]
+        description="Your home local authority; null when not given.")
+    postcode_district: str | None = Field(
+        description="Your postcode district inside it, e.g. M6; null when not given. Pools "
+                    "for services in your district are listed first.")
+    interests: list[Category] = Field(  # type: ignore[valid-type]
+        description="Kinds of support you are interested in.")
 
 
 class Organisation(Shape):
@@ -288,3 +310,32 @@ class ActionRequest(RequestBody):
     }
     unknown_field: ClassVar[str] = ("'{name}' is not part of an action: the only field an "
                                     "action takes is 'note'.")
+
+
+AuthoritySlug = Literal[tuple(slug for slug, _ in areas.authority_choices())]  # type: ignore[valid-type]
+CategoryValue = Literal[tuple(value for value, _ in vocabulary.CATEGORIES)]  # type: ignore[valid-type]
+
+
+class MeRequest(RequestBody):
+    """A change to your home area and interests (budget holders only). Only the fields sent
+    change; null clears one."""
+
+    local_authority: AuthoritySlug | None = Field(  # type: ignore[valid-type]
+        None, description="Your home local authority.")
+    postcode_district: str | None = Field(
+        None, max_length=8, description="A postcode district inside the local authority, "
+        "like M6. A full postcode is cut to its district; only the district is kept.")
+    interests: list[CategoryValue] | None = Field(  # type: ignore[valid-type]
+        None, max_length=len(vocabulary.CATEGORIES),
+        description="Every kind of support you are interested in (this replaces the list).")
+
+    messages: ClassVar[dict[str, str]] = {
+        "local_authority": "'local_authority' must be one of "
+                           + ", ".join(slug for slug, _ in areas.authority_choices())
+                           + ", or null.",
+        "postcode_district": "'postcode_district' must be a postcode district like M6, or null.",
+        "interests": "'interests' must be a list of categories from the API's Category values.",
+    }
+    unknown_field: ClassVar[str] = ("'{name}' cannot be changed here. The fields are: "
+                                    "{fields}.")
+    missing_body: ClassVar[str] = "Send the change as a JSON object in the request body."

@@ -7,13 +7,17 @@ just reached its closing date and is collecting: every share is approved, so the
 next pool-deadlines run (within five minutes of `make run`) funds it, as it would any pool.
 
 Only managed-account and not-yet-saved card pledges are used, so seeding needs no card
-server. Deterministic: the services are the first poolable ones by id."""
+server. Deterministic: the services are the first poolable ones by id. The demo holders live
+where the open pool is (accounts.home_area), so it is near them: on their Pools page, on the
+service's page and on search results."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
+from marketplace import areas
+from marketplace.accounts.home_area import set_home_area
 from marketplace.accounts.models import User
 from marketplace.budgets.models import Budget
 from marketplace.extensions import db
@@ -48,6 +52,23 @@ def _join(pool: Pool, member, name: str, share_pence: int | None = None) -> None
     pools.join_pool(holder, holder.id, pool.id, Pledge(budget.id, name, share_pence))
 
 
+def _live_near(service: Service, people: list[tuple[User, Budget]]) -> str:
+    """Give every demo holder a home in the service's area: the first two in a district it
+    names (listed first on the Pools page), the others elsewhere in the authority. Returns the
+    authority's name."""
+    districts = list(service.postcode_districts or [])
+    authority = ((service.local_authorities or [])[:1]
+                 or [areas.DISTRICT_TO_AUTHORITY.get(d, "salford") for d in districts[:1]]
+                 or ["salford"])[0]
+    inside = [d for d in districts if areas.DISTRICT_TO_AUTHORITY.get(d) == authority]
+    all_districts = areas.LOCAL_AUTHORITIES[authority][1]
+    for number, (person, _) in enumerate(people):
+        near = inside[0] if inside and number < 2 else all_districts[number % len(all_districts)]
+        set_home_area(person, local_authority=authority, postcode_district=near,
+                      interests=[service.category] if number % 2 == 0 else [])
+    return areas.authority_name(authority)
+
+
 def load_demo_pools(manager: User) -> int:
     """Write the demo pools; flushes, the caller commits. Returns how many."""
     services = db.session.scalars(
@@ -62,6 +83,7 @@ def load_demo_pools(manager: User) -> int:
     priya = _budget("demo-holder-2@example.org", "managed")
     tom = _budget("demo-holder-3@example.org", "direct")
     aisha = _budget("demo-holder-4@example.org", "managed")
+    where = _live_near(services[0], [aisha, tom, holder, priya])
 
     def places(service, wanted):
         return min(wanted, service.capacity or wanted)
@@ -70,7 +92,7 @@ def load_demo_pools(manager: User) -> int:
     target = 4 * services[0].price_pence
     larger = target * 2 // 5
     open_pool = _start(services[0], aisha, sessions=4, min_members=3, max_members=3,
-                       open_to="area", title=f"{services[0].title}: a group from Salford",
+                       open_to="area", title=f"{services[0].title}: a group from {where}",
                        what="Four sessions, dates to agree with the provider.", name="Aisha",
                        shares=(larger, larger, target - 2 * larger))
     _join(open_pool, tom, "Tom", target - 2 * larger)

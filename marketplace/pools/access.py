@@ -1,5 +1,9 @@
 """Who may see a pool (docs/pools.md, "Who sees what"). Anyone else gets 404, so nobody can
-probe which pools exist. Members see each other only by display name."""
+probe which pools exist. Members see each other only by display name.
+
+An open pool is open to the budget holders whose home area (accounts.home_area) is the pool's
+local authority, and for `area_and_category` only to those interested in the pool's category.
+A supporter sees and joins for the people they may buy for, by each person's own area."""
 from __future__ import annotations
 
 import hmac
@@ -7,6 +11,7 @@ import hmac
 import sqlalchemy as sa
 from flask import session
 
+from marketplace import areas
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.budgets.models import OrganisationMember
@@ -38,6 +43,44 @@ def may_join(user: User, pool: Pool) -> bool:
     """Someone with a budget (or a supporter) while the pool takes pledges."""
     return (user.is_authenticated and user.role in ("holder", "supporter")
             and pool.state in TAKING_PLEDGES)
+
+
+def pool_authority(pool: Pool) -> str:
+    """The pool's local authority: copied from its service when it started, or for a service
+    that names only postcode districts (so nothing was copied), the authority of its first."""
+    if pool.local_authority:
+        return pool.local_authority
+    districts = pool.service.postcode_districts or []
+    return areas.DISTRICT_TO_AUTHORITY.get(districts[0], "") if districts else ""
+
+
+def open_to_holder(holder: User, pool: Pool) -> bool:
+    """The holder may join this pool without an invite (docs/pools.md, "Who may join")."""
+    if pool.open_to == "invite" or not holder.home_authority:
+        return False
+    if holder.home_authority != pool_authority(pool):
+        return False
+    return pool.open_to == "area" or pool.category in (holder.interests or [])
+
+
+def buying_for(user: User) -> list[User]:
+    """The holders this person pledges for: themselves, or by a supporter's 'buy' grants."""
+    if not user.is_authenticated or user.role not in ("holder", "supporter"):
+        return []
+    return consent.holders_for(user, "buy")
+
+
+def holders_who_may_join(user: User, pool: Pool, *, invited: bool) -> list[User]:
+    if not may_join(user, pool):
+        return []
+    return [holder for holder in buying_for(user) if invited or open_to_holder(holder, pool)]
+
+
+def needs_an_area(user: User) -> bool:
+    """A budget holder (or a supporter of only such people) with no home area given yet, who
+    is told to add one to see pools near them."""
+    holders = buying_for(user)
+    return bool(holders) and not any(holder.home_authority for holder in holders)
 
 
 def was_invited(pool: Pool) -> bool:
@@ -77,7 +120,8 @@ def may_see(user: User, pool: Pool, *, invited: bool | None = None) -> bool:
     if was_a_member(user, pool):
         return True
     invited = was_invited(pool) if invited is None else invited
-    if may_join(user, pool) and (invited or pool.open_to != "invite"):
+    if may_join(user, pool) and (invited or any(
+            open_to_holder(holder, pool) for holder in buying_for(user))):
         return True
     return _staff_of_a_member(user, pool)
 
@@ -90,13 +134,27 @@ def pool_for(user: User, pool_id: int) -> Pool:
 
 
 def open_pools_for(user: User, *, service_id: int | None = None) -> list[Pool]:
-    """Pools taking pledges that this person may join without an invite."""
-    if not user.is_authenticated or user.role not in ("holder", "supporter"):
+    """Pools taking pledges that this person may join without an invite, nearest first: those
+    for a service that names the holder's postcode district, then the rest of the authority,
+    each by closing date."""
+    holders = [holder for holder in buying_for(user) if holder.home_authority]
+    if not holders:
         return []
-    query = sa.select(Pool).where(Pool.state.in_(TAKING_PLEDGES), Pool.open_to != "invite")
+    query = sa.select(Pool).where(
+        Pool.state.in_(TAKING_PLEDGES), Pool.open_to != "invite",
+        sa.or_(Pool.local_authority.in_({holder.home_authority for holder in holders}),
+               Pool.local_authority == ""))
     if service_id is not None:
         query = query.where(Pool.service_id == service_id)
-    return list(db.session.scalars(query.order_by(Pool.deadline_at, Pool.id)))
+    found = [pool for pool in db.session.scalars(query)
+             if any(open_to_holder(holder, pool) for holder in holders)]
+    districts = {holder.home_district for holder in holders if holder.home_district}
+
+    def nearest(pool: Pool):
+        in_district = bool(districts & set(pool.service.postcode_districts or []))
+        return (not in_district, pool.deadline_at, pool.id)
+
+    return sorted(found, key=nearest)
 
 
 def my_pools(user: User) -> list[Pool]:

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from marketplace.accounts import consent
+from marketplace.accounts import consent, home_area
 from marketplace.accounts.permissions import role_required
 from marketplace.budgets.models import Budget, OrganisationMember
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.ledger.services import InsufficientFunds
@@ -60,7 +60,8 @@ def pooling_notes(service_id: int) -> list[tuple[str, str]]:
     notes = []
     for pool in access.open_pools_for(current_user, service_id=service_id):
         people = "1 person" if pool.member_count == 1 else f"{pool.member_count} people"
-        where = f" in {area_label(pool.local_authority)}" if pool.local_authority else ""
+        authority = access.pool_authority(pool)
+        where = f" in {area_label(authority)}" if authority else ""
         notes.append((f"{people}{where} {'is' if pool.member_count == 1 else 'are'} pooling "
                       f"for this", url_for("pools.pool_page", pool_id=pool.id)))
     return notes
@@ -156,7 +157,8 @@ def _page(pool: Pool, status: int = 200, **context):
     holder = None
     if not mine and pool.state in access.TAKING_PLEDGES and current_user.role in (
             "holder", "supporter"):
-        holders = consent.holders_for(current_user, "buy")
+        holders = access.holders_who_may_join(current_user, pool,
+                                              invited=access.was_invited(pool))
         holder = holders[0] if holders else None
         if holder is not None and join_form is None:
             join_form = _join_form(pool, formdata=None)
@@ -168,6 +170,7 @@ def _page(pool: Pool, status: int = 200, **context):
         "pools/pool.html", pool=pool, mine=mine, join_form=join_form, join_holder=holder,
         most_anyone_pays=most_anyone_pays(pool.target_pence, pool.min_members),
         pledged_pence=sum(set_aside(m) for m in pool.live_members),
+        needs_an_area=access.needs_an_area(current_user),
         invite_token=request.args.get("invite") if pool.started_by_id == current_user.id
         else None, **context), status
 
@@ -189,7 +192,13 @@ def pool_page(pool_id: int):
     pool = db.session.get(Pool, pool_id)
     if pool is not None:
         access.accept_invite(pool, request.args.get("invite"))
-    return _page(access.pool_for(current_user, pool_id))
+    try:
+        return _page(access.pool_for(current_user, pool_id))
+    except NotFound:
+        if not access.needs_an_area(current_user):
+            raise
+        # The same 404 for every pool, so it says nothing of which ones exist.
+        return render_template("pools/add_your_area.html"), 404
 
 
 @blueprint.route("/pools/<int:pool_id>/join", methods=["POST"])
@@ -198,6 +207,9 @@ def pool_page(pool_id: int):
 def join(pool_id: int):
     pool = access.pool_for(current_user, pool_id)
     holder = _holder(request.form.get("holder_id"))
+    if holder not in access.holders_who_may_join(current_user, pool,
+                                                 invited=access.was_invited(pool)):
+        abort(404)  # a supporter may see it for someone else, not for this person
     form = _join_form(pool)
     _budget_choices(form, holder, pool.service)
     _share_choices(form, pool)
@@ -299,7 +311,10 @@ def card(pool_id: int):
 @login_required
 def my_pools():
     return render_template("pools/my_pools.html", mine=access.my_pools(current_user),
-                           open_pools=access.open_pools_for(current_user))
+                           open_pools=access.open_pools_for(current_user),
+                           needs_an_area=access.needs_an_area(current_user),
+                           areas=[(holder, home_area.describe(holder))
+                                  for holder in access.buying_for(current_user)])
 
 
 # ---------------------------------------------------------------- managed-account staff

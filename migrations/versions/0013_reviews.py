@@ -2,7 +2,7 @@
 (docs/reviews.md)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 16:10:00
 
 New tables only, so an existing database upgrades with its rows untouched. The value lists
@@ -16,7 +16,7 @@ from marketplace.columns import one_of
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,7 @@ def test_every_endpoint_is_described(openapi_document, app):
     described = set(openapi_document["paths"])
     assert described == {
         "/services", "/services/{service_id}", "/providers/{provider_id}", "/openapi.json",
-        "/me/budgets", "/me/statement", "/orders", "/orders/{order_id}",
+        "/me", "/me/budgets", "/me/statement", "/orders", "/orders/{order_id}",
         *(f"/orders/{{order_id}}/{action}" for action in PERSON_ACTIONS),
         "/pools", "/me/pools", "/pools/{pool_id}", "/pools/{pool_id}/join",
         "/pools/{pool_id}/leave", "/pools/{pool_id}/accept", "/pools/{pool_id}/decline",

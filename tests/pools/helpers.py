@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from marketplace.accounts import home_area
 from marketplace.budgets import services as budgets
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
@@ -25,10 +26,20 @@ def organisation(auto_approve_limit_pence: int = 100_000):
     return found
 
 
-def holder_with_budget(name: str, amount_pence: int = 20_000, *, organisation=None):
+def holder_with_budget(name: str, amount_pence: int = 20_000, *, organisation=None,
+                       area: str = "salford", district: str = "", interests=("arts",)):
+    """A holder living in `area` (Salford, where group_service is), interested in arts."""
     holder = make_user("holder", name=name)
+    live_in(holder, area, district, interests)
     budget = make_funded_budget(holder, amount_pence=amount_pence, organisation=organisation)
     return holder, budget
+
+
+def live_in(holder, area: str = "salford", district: str = "", interests=("arts",)):
+    home_area.set_home_area(holder, local_authority=area, postcode_district=district,
+                            interests=list(interests))
+    db.session.commit()
+    return holder
 
 
 def request(service, *, sessions: int = 6, min_members: int = 3, max_members: int = 4,
@@ -47,5 +58,6 @@ def assert_ledger_sound():
     assert ledger.drifted_accounts() == []
 
 
-__all__ = ["group_service", "organisation", "holder_with_budget", "request", "balances",
+__all__ = ["group_service", "organisation", "holder_with_budget", "live_in", "request",
+           "balances",
            "assert_ledger_sound", "make_account_manager"]

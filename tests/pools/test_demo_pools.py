@@ -46,3 +46,19 @@ def test_the_demo_pool_that_is_collecting_is_funded_by_the_workers_next_run(app,
     db.session.expire_all()
     assert db.session.get(Pool, collecting.id).state == "funded"
     assert_ledger_sound()
+
+
+def test_the_demo_holders_live_where_the_open_pool_is_so_it_is_near_them(app, runner, client):
+    from marketplace.demo.commands import DEMO_PASSWORD
+    from tests.orders.pages import text
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    from_quotes = sa.select(Quote.pool_id).where(Quote.pool_id.is_not(None))
+    open_pool = db.session.scalar(sa.select(Pool).where(Pool.state == "open",
+                                                        Pool.open_to == "area",
+                                                        Pool.id.not_in(from_quotes)))
+    client.post("/login", data={"email": "demo-holder@example.org", "password": DEMO_PASSWORD})
+    account, near = text(client.get("/account")), text(client.get("/pools"))
+    where = open_pool.title.split("a group from ")[1]
+    assert f"Your area {where}" in account
+    assert open_pool.title in near[near.index("Pools near you"):]
