@@ -64,9 +64,13 @@ def poolable_services_for(need: Need) -> list[Service]:
 
 
 def open_pools_for(need: Need) -> list[Pool]:
-    """Pools anyone with a budget may join, in the need's category and area."""
-    return list(db.session.scalars(
+    """Pools in the need's category that its holder may join without an invite (by their
+    home area and interests, pools.access.open_to_holder), in the need's area."""
+    from marketplace.pools.access import open_to_holder, pool_authority
+
+    candidates = db.session.scalars(
         sa.select(Pool).where(Pool.state.in_(("open", "short")), Pool.open_to != "invite",
-                              Pool.category == need.category,
-                              Pool.local_authority == need.local_authority)
-        .order_by(Pool.deadline_at, Pool.id)))
+                              Pool.category == need.category)
+        .order_by(Pool.deadline_at, Pool.id))
+    return [pool for pool in candidates if pool_authority(pool) == need.local_authority
+            and open_to_holder(need.holder, pool)]

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from marketplace import areas
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.budgets.models import Budget
@@ -103,6 +104,15 @@ def _quoted_price(request: PoolRequest, service: Service) -> _Price:
                   quote.need.local_authority, quote.need.category)
 
 
+def _authority_of(service: Service) -> str:
+    """The service's first local authority, or for one that names only postcode districts,
+    the authority of its first district: a pool open to the area is for the people there."""
+    if service.local_authorities:
+        return service.local_authorities[0]
+    districts = service.postcode_districts or []
+    return areas.DISTRICT_TO_AUTHORITY.get(districts[0], "") if districts else ""
+
+
 def _checked_request(request: PoolRequest) -> tuple[Service, _Price]:
     service = db.session.get(Service, request.service_id)
     if service is None or service.status != "active":
@@ -118,7 +128,7 @@ def _checked_request(request: PoolRequest) -> tuple[Service, _Price]:
             raise DomainError("This service is free, so there is nothing to pool. Contact "
                               "the provider to join.", field="service_id")
         price = _Price(request.sessions, service.price_pence, service.price_unit,
-                       (service.local_authorities or [""])[0], service.category)
+                       _authority_of(service), service.category)
     if not 1 <= price.sessions <= MAX_SESSIONS:
         raise DomainError(f"Enter a number of sessions from 1 to {MAX_SESSIONS}",
                           field="sessions")

@@ -94,3 +94,19 @@ def test_a_pool_started_from_a_quote_is_offered_to_the_matched_neighbours(app, p
     pool_page = text(dani.get(told.link))
     assert "Join this pool" in pool_page and "Sam Patel" not in pool_page
     assert _told(people["lee"]) == []
+
+
+def test_pools_for_a_need_list_only_those_its_holder_may_join_by_home_area(app, people):
+    sams = _post(app, people["sam"])
+    danis = _post(app, people["dani"], words="Weekend photography group please")
+    browser(app, people["arts"].owner).post(f"/provider/needs/{sams.id}",
+                                            data=quote_form(people["arts_walks"]))
+    quote = db.session.scalars(sa.select(Quote)).one()
+    browser(app, people["sam"]).post(f"/needs/{sams.id}/quotes/{quote.id}/accept",
+                                     data=pool_form(people["sam_budget"], open_to="area"))
+    # Dani moves to Bolton: the Salford pool is no longer one she may join, so it is not
+    # offered on her need's page.
+    people["dani"].home_authority, people["dani"].home_district = "bolton", ""
+    db.session.commit()
+    assert "Saturday walks" not in text(browser(app, people["dani"]).get(
+        f"/needs/{danis.id}/peers"))
