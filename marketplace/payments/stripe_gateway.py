@@ -200,14 +200,20 @@ def cancel_payment_intent(payment_intent_id: str, idempotency_key: str):
 
 def complete_test_authentication(payment_intent_id: str, success: bool, idempotency_key: str):
     """localstripe only: play the bank's 3-D Secure page (what its Stripe.js stand-in does)."""
+    return _test_bank_answer("payment_intents", payment_intent_id, success, idempotency_key)
+
+
+def _test_bank_answer(kind: str, intent_id: str, success: bool, idempotency_key: str):
+    """The test bank's answer to 3-D Secure for a payment or setup intent (localstripe's own
+    route for payments, and the one our launcher adds for setups: localstripe_extras.py)."""
     if not uses_local_test_server():
         raise CardServiceError("Test authentication is only possible with the local test server.")
 
     def call():
         client = _client()
-        intent = client.v1.payment_intents.retrieve(payment_intent_id)
+        intent = getattr(client.v1, kind).retrieve(intent_id)
         response = client.raw_request(
-            "post", f"/v1/payment_intents/{payment_intent_id}/_authenticate",
+            "post", f"/v1/{kind}/{intent_id}/_authenticate",
             client_secret=intent.client_secret, success="true" if success else "false",
             idempotency_key=idempotency_key,
         )
@@ -245,21 +251,8 @@ def retrieve_setup_intent(setup_intent_id: str):
 
 def complete_test_setup_authentication(setup_intent_id: str, success: bool,
                                        idempotency_key: str):
-    """Local test server only: play the bank's 3-D Secure page for a card being saved (the
-    route our launcher adds to localstripe, marketplace/payments/localstripe_extras.py)."""
-    if not uses_local_test_server():
-        raise CardServiceError("Test authentication is only possible with the local test server.")
-
-    def call():
-        client = _client()
-        intent = client.v1.setup_intents.retrieve(setup_intent_id)
-        response = client.raw_request(
-            "post", f"/v1/setup_intents/{setup_intent_id}/_authenticate",
-            client_secret=intent.client_secret, success="true" if success else "false",
-            idempotency_key=idempotency_key,
-        )
-        return client.deserialize(response, api_mode="V1")
-    return _translated(call, "complete test authentication")
+    """Local test server only: play the bank's 3-D Secure page for a card being saved."""
+    return _test_bank_answer("setup_intents", setup_intent_id, success, idempotency_key)
 
 
 def authorise_off_session(amount_pence: int, customer_id: str, payment_method_id: str,
