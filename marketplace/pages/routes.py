@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import current_app, Blueprint, jsonify, render_template
 
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
@@ -27,6 +27,13 @@ def home():
 @blueprint.route("/how-personal-budgets-work")
 def about_budgets():
     return render_template("pages/about_budgets.html")
+
+
+@blueprint.route("/how-reviews-work")
+def reviews_policy():
+    return render_template("pages/reviews_policy.html",
+                           prior_count=current_app.config["REVIEW_PRIOR_COUNT"],
+                           prior_stars=current_app.config["REVIEW_PRIOR_STARS"])
 
 
 @blueprint.route("/healthz")

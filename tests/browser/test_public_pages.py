@@ -42,3 +42,9 @@ def test_about_budgets_page_passes_axe(page, check_accessibility):
     page.goto("/how-personal-budgets-work")
     assert "direct payment" in page.content().lower()
     check_accessibility(page, "how budgets work")
+
+
+def test_reviews_policy_page_passes_axe(page, check_accessibility):
+    page.goto("/how-reviews-work")
+    assert "Verified purchase through Pathways" in page.locator("main").inner_text()
+    check_accessibility(page, "how reviews work")
