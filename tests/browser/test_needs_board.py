@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -18,25 +17,6 @@ from marketplace.pools.models import Pool
 from marketplace.times import london_today
 from tests.browser.test_pool_journey import PHONE, log_in, submit
 from tests.needs.helpers import market
-
-
-@pytest.fixture
-def people_pages(browser, live_server):
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(base_url=live_server,
-                                      viewport=options.pop("viewport", {"width": 1280,
-                                                                        "height": 900}),
-                                      **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def fill_date(page, legend: str, day) -> None:
@@ -64,9 +44,9 @@ def quote(page, check_accessibility, need_id: int, price: str, sessions: str, la
 
 
 def test_a_holder_posts_a_need_two_providers_quote_and_one_goes_into_a_pool(
-        people_pages, check_accessibility):
+        new_page, check_accessibility):
     found = market()
-    sam = people_pages()
+    sam = new_page()
     log_in(sam, found["sam"])
     sam.goto("/needs")
     check_accessibility(sam, "needs")
@@ -92,10 +72,10 @@ def test_a_holder_posts_a_need_two_providers_quote_and_one_goes_into_a_pool(
     check_accessibility(sam, "a need with no quotes")
     need = db.session.scalars(sa.select(Need)).one()
 
-    arts = people_pages()
+    arts = new_page()
     log_in(arts, found["arts"].owner)
     quote(arts, check_accessibility, need.id, "12.50", "6", "Salford Arts")
-    eccles = people_pages()
+    eccles = new_page()
     log_in(eccles, found["eccles"].owner)
     quote(eccles, check_accessibility, need.id, "9", "8", "Eccles Creative")
 
@@ -150,7 +130,7 @@ def test_a_holder_posts_a_need_two_providers_quote_and_one_goes_into_a_pool(
                             f"/needs/{other.id}/quotes/{other_quote.id}/accept")),
             (found["arts"].owner, ("/provider/needs", f"/provider/needs/{need.id}",
                                    f"/provider/needs/{other.id}"))):
-        phone = people_pages(java_script_enabled=False, viewport=PHONE)
+        phone = new_page(java_script_enabled=False, viewport=PHONE)
         log_in(phone, user)
         for path in paths:
             response = phone.goto(path)
