@@ -3,6 +3,8 @@ change, on a desktop and a 320 px phone without sideways scrolling; "Log out of 
 works from the keyboard alone."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.factories import PASSWORD, make_user
 
 SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth - window.innerWidth"
@@ -19,14 +21,14 @@ def test_account_page_passes_axe_and_fits_a_phone(page, check_accessibility):
     user = make_user("holder")
     _log_in(page, user.email)
     page.get_by_role("link", name="Your account").click()
-    assert page.get_by_role("heading", name="Your account", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Your account", exact=True)).to_be_visible()
     check_accessibility(page, "account")
 
     page.get_by_label("Current password", exact=True).fill("not my password")
     page.get_by_label("New password", exact=True).fill("a brand new secret")
     page.get_by_label("Type the new password again").fill("a brand new secret")
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("Your current password is not right").first.is_visible()
+    expect(page.get_by_text("Your current password is not right").first).to_be_visible()
     check_accessibility(page, "account with an error")
 
     page.set_viewport_size({"width": 320, "height": 800})
@@ -41,6 +43,6 @@ def test_log_out_of_every_device_by_keyboard(page):
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/login")
-    assert page.get_by_text("You are logged out on every device").is_visible()
+    expect(page.get_by_text("You are logged out on every device")).to_be_visible()
     page.goto("/account")
     assert "/login" in page.url

@@ -9,6 +9,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
@@ -141,7 +142,7 @@ def test_test_card_form_without_javascript(no_script_page, page, stripe_app,
     submit(phone, re.compile("^Pay"))
     assert phone.title().startswith("Error:")
     for field in ("card_number", "expiry_month", "expiry_year", "cvc"):
-        assert phone.locator(f"#{field}-error").is_visible(), field
+        expect(phone.locator(f"#{field}-error")).to_be_visible()
     assert_fits_the_phone(phone, "card form with errors")
     order = db.session.query(Order).one()
     assert order.state == "awaiting_payment"

@@ -9,6 +9,7 @@ submission), because the error and empty states are where accessibility problems
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_provider, make_service, make_user
 
@@ -62,7 +63,7 @@ def _log_in(page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 PUBLIC_PAGES = [
@@ -199,7 +200,7 @@ def test_pages_fit_a_phone_screen(page, market, check_accessibility):
         check_accessibility(page, f"{label} on a phone")
     page.goto("/provider/services/new")
     page.get_by_role("button", name="List this service").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     _fits_a_phone(page, "listing form with errors")
 
 

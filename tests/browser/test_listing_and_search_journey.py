@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_provider, make_service, make_user
 
@@ -100,7 +101,7 @@ def _log_in(page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _search_from_home(page, words: str) -> None:
@@ -144,13 +145,13 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     assert _count(visitor) == "5 services found"
 
     # Results come first; the filters wait behind "Filter results", opened without JavaScript.
-    assert visitor.get_by_role("link", name="Skip to results").is_visible()
-    assert not visitor.locator("#filter-area").is_visible()
+    expect(visitor.get_by_role("link", name="Skip to results")).to_be_visible()
+    expect(visitor.locator("#filter-area")).to_be_hidden()
     visitor.locator("summary", has_text="Filter results").click()
     # The area choices carry facet counts; choosing one is a click and a button press.
     area = visitor.locator("#filter-area")
-    assert area.get_by_label("Salford (4)").is_visible()
-    assert area.get_by_label("Bolton (1)").is_visible()
+    expect(area.get_by_label("Salford (4)")).to_be_visible()
+    expect(area.get_by_label("Bolton (1)")).to_be_visible()
     area.get_by_label("Salford (4)").click()
     visitor.get_by_role("button", name="Apply filters").click()
     assert _count(visitor) == "4 services found"
@@ -215,7 +216,7 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     assert "Run by the people who use it" in main
     assert "Seven of our nine trustees use our groups." in main
     assert "4 (a micro-provider: fewer than 10 staff)" in main
-    assert visitor.get_by_role("link", name="Canal photography walks").is_visible()
+    expect(visitor.get_by_role("link", name="Canal photography walks")).to_be_visible()
     assert visitor.locator("script").count() == 0
 
 

@@ -76,7 +76,7 @@ def order_through_the_service_page(page, check_accessibility, service, quantity:
     assert page.locator("h1").inner_text() == service.title
     check_accessibility(page, "service page with the order box")
     box = page.locator("section.order-box")
-    assert box.get_by_role("heading", name="Order this").is_visible()
+    expect(box.get_by_role("heading", name="Order this")).to_be_visible()
     box.get_by_label(re.compile(r"available$")).check()
     box.get_by_label("How many").fill(quantity)
     box.get_by_label("Note to the provider", exact=False).fill(note)

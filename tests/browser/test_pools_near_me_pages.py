@@ -4,6 +4,8 @@ the Pools page before and after the area is given; nothing scrolls sideways; the
 holder's area appears once it is saved. The same steps work with scripts off."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from marketplace.extensions import db
 from marketplace.pools import services as pools
 from marketplace.pools.services import Pledge
@@ -25,7 +27,7 @@ def test_a_holder_adds_their_area_and_sees_the_pool_near_them(new_page, check_ac
     page = new_page(viewport=PHONE)  # axe needs scripts; the steps below work without them
     log_in(page, nia)
     page.goto("/pools")
-    assert page.get_by_text("to see pools near you").is_visible()
+    expect(page.get_by_text("to see pools near you")).to_be_visible()
     assert "Saturday photography walks" not in page.content()
     check_accessibility(page, "pools without an area")
     assert layout_width(page) <= PHONE["width"]
@@ -37,17 +39,17 @@ def test_a_holder_adds_their_area_and_sees_the_pool_near_them(new_page, check_ac
     page.get_by_label("The first part of your postcode").fill("M14 5AB")
     page.get_by_label("Arts and creative activities").check()
     submit(page, "Save my area")
-    assert page.get_by_text("M14 is not in Salford").first.is_visible()
+    expect(page.get_by_text("M14 is not in Salford").first).to_be_visible()
     check_accessibility(page, "account with an area error")
     assert layout_width(page) <= PHONE["width"]
 
     page.get_by_label("The first part of your postcode").fill("M6 5AB")
     submit(page, "Save my area")
-    assert page.get_by_text("Your area is saved: Salford (M6).").is_visible()
+    expect(page.get_by_text("Your area is saved: Salford (M6).")).to_be_visible()
 
     page.goto("/pools")
-    assert page.get_by_role("heading", name="Pools near you").is_visible()
-    assert page.get_by_text("Saturday photography walks").first.is_visible()
+    expect(page.get_by_role("heading", name="Pools near you")).to_be_visible()
+    expect(page.get_by_text("Saturday photography walks").first).to_be_visible()
     check_accessibility(page, "pools near you")
     assert layout_width(page) <= PHONE["width"]
 
@@ -60,7 +62,7 @@ def test_the_area_form_works_with_scripts_off(new_page):
     page.get_by_label("Your council").select_option(label="Bury")
     page.get_by_label("The first part of your postcode").fill("BL9")
     submit(page, "Save my area")
-    assert page.get_by_text("Your area is saved: Bury (BL9).").is_visible()
+    expect(page.get_by_text("Your area is saved: Bury (BL9).")).to_be_visible()
     assert layout_width(page) <= PHONE["width"]
     page.goto("/pools")
-    assert page.get_by_text("Pools open to people with a budget in Bury (BL9)").is_visible()
+    expect(page.get_by_text("Pools open to people with a budget in Bury (BL9)")).to_be_visible()

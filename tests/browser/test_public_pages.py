@@ -1,4 +1,6 @@
 """Public pages in a real browser: they render, work with the keyboard, and pass axe-core."""
+from playwright.sync_api import expect
+
 from tests.factories import make_user
 
 
@@ -35,7 +37,7 @@ def test_registration_in_the_browser(page, check_accessibility):
     page.fill("#password", "correct horse battery")
     page.fill("#confirm_password", "correct horse battery")
     page.click("button[type=submit]")
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_about_budgets_page_passes_axe(page, check_accessibility):
