@@ -61,13 +61,20 @@ def paths(size: int) -> dict[str, Path]:
 
 
 def make_app(size: int):
+    where = paths(size)
+    return make_app_for(f"sqlite:///{where['db']}", where["index"])
+
+
+def make_app_for(database_url: str, index_dir: Path | None = None):
+    """The app on a benchmark database, with no rate limits (one client asks many times)."""
     from marketplace import create_app
     from marketplace.config import Config
 
-    where = paths(size)
-    return create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{where['db']}",
-                      SQLALCHEMY_ENGINE_OPTIONS={}, SEARCH_INDEX_DIR=str(where["index"]),
-                      RATELIMIT_ENABLED=False)
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
+                "RATELIMIT_ENABLED": False}
+    if index_dir is not None:
+        settings["SEARCH_INDEX_DIR"] = str(index_dir)
+    return create_app(Config, **settings)
 
 
 def ensure_market(size: int) -> None:

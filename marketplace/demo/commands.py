@@ -27,6 +27,7 @@ from marketplace.demo.market import Market, generate_demo_market
 from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
 from marketplace.demo.needs import load_demo_needs
 from marketplace.demo.pools import load_demo_pools
+from marketplace.demo.reviews import REVIEWERS, ReviewsSummary, load_demo_reviews
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
@@ -67,13 +68,15 @@ class DemoSummary:
     categories: int
     demo_provider_name: str
     money: MoneySummary
+    reviews: ReviewsSummary
 
 
 def load_demo_market() -> DemoSummary:
     """Write the demo market and demo logins to the session and flush. The caller commits."""
     if db.session.scalar(sa.select(Provider.id).limit(1)) is not None:
         raise ProvidersExist("Providers already exist")
-    emails = [email for _, email, _ in DEMO_LOGINS] + [email for email, _ in EXTRA_HOLDERS]
+    emails = [email for _, email, _ in DEMO_LOGINS] + [
+        email for email, _ in (*EXTRA_HOLDERS, *REVIEWERS)]
     taken = db.session.scalars(sa.select(User.email).where(User.email.in_(emails))).all()
     if taken:
         raise DemoAccountTaken(
@@ -95,6 +98,7 @@ def load_demo_market() -> DemoSummary:
     money = load_demo_money(logins)
     load_demo_pools(logins["account_manager"])
     load_demo_needs()
+    demo_reviews = load_demo_reviews(logins["commissioner"], password_hash)
 
     services = market.services
     return DemoSummary(
@@ -106,6 +110,7 @@ def load_demo_market() -> DemoSummary:
         categories=len({service["category"] for service in services}),
         demo_provider_name=demo_provider["name"],
         money=money,
+        reviews=demo_reviews,
     )
 
 
@@ -168,6 +173,9 @@ def _print_summary(summary: DemoSummary) -> None:
     money = summary.money
     click.echo(f"  {money.streams} funding streams, {money.budgets} budgets and {money.orders} "
                f"orders in all {money.states} order states; one payment run paid")
+    reviews = summary.reviews
+    click.echo(f"  {reviews.reviews} reviews of {reviews.services} services: {reviews.published} "
+               f"published, {reviews.held} waiting for a moderator")
     click.echo("")
     click.echo(f"Demo logins (password for every demo account: {DEMO_PASSWORD}):")
     for role, email, _ in DEMO_LOGINS:
@@ -175,3 +183,5 @@ def _print_summary(summary: DemoSummary) -> None:
                 "account_manager": f" (staff of {money.organisation_name})"}.get(role, "")
         click.echo(f"  {role_labels[role]:<16} {email}{note}")
     click.echo(f"  More holders     {', '.join(email for email, _ in EXTRA_HOLDERS)}")
+    click.echo(f"  Reviewers        demo-reviewer-1@example.org to "
+               f"demo-reviewer-{len(REVIEWERS)}@example.org")

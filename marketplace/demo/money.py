@@ -195,7 +195,7 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
 
 def _take(step, order: Order, *, manager: User) -> None:
     if step == "paid":
-        _pay_by_card(order)
+        pay_by_card(order)
         return
     if step[0] == "provider":
         _, actor, action = step
@@ -206,7 +206,7 @@ def _take(step, order: Order, *, manager: User) -> None:
     orders.act_on_order(actor, order.id, action)
 
 
-def _pay_by_card(order: Order) -> None:
+def pay_by_card(order: Order) -> None:
     """The card payment the holder would make on the order's pay page, as it is recorded when
     Stripe says it succeeded."""
     payment = CardPayment(order_id=order.id, amount_pence=order.total_pence,

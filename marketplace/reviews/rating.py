@@ -21,10 +21,17 @@ from marketplace.reviews.models import Review
 
 def bayesian_centi(stars: list[int], *, prior_count: int, prior_stars: float) -> int | None:
     """The average times 100, rounded half up; None with no reviews."""
-    if not stars:
+    return bayesian_centi_of(sum(stars), len(stars), prior_count=prior_count,
+                             prior_stars=prior_stars)
+
+
+def bayesian_centi_of(total_stars: int, count: int, *, prior_count: int,
+                      prior_stars: float) -> int | None:
+    """The same from the sum and number of the stars (as an SQL aggregate gives them)."""
+    if not count:
         return None
     prior = Fraction(str(prior_stars)) * prior_count
-    average = (prior + sum(stars)) / (prior_count + len(stars))
+    average = (prior + total_stars) / (prior_count + count)
     return int(average * 100 + Fraction(1, 2))
 
 
