@@ -50,6 +50,13 @@ class Config:
     )
     SEARCH_PAGE_SIZE = 20
 
+    #: Disclosure control of every commissioners' figure (docs/disclosure.md): counts below
+    #: DISCLOSURE_MIN_COUNT (but above 0) show as "fewer than 8", other counts are rounded to
+    #: the nearest DISCLOSURE_ROUND_TO, and money to the nearest DISCLOSURE_MONEY_ROUND_PENCE.
+    DISCLOSURE_MIN_COUNT = int(os.environ.get("DISCLOSURE_MIN_COUNT", "8"))
+    DISCLOSURE_ROUND_TO = int(os.environ.get("DISCLOSURE_ROUND_TO", "5"))
+    DISCLOSURE_MONEY_ROUND_PENCE = int(os.environ.get("DISCLOSURE_MONEY_ROUND_PENCE", "10000"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
