@@ -56,6 +56,9 @@ class Config:
     DISCLOSURE_MIN_COUNT = int(os.environ.get("DISCLOSURE_MIN_COUNT", "8"))
     DISCLOSURE_ROUND_TO = int(os.environ.get("DISCLOSURE_ROUND_TO", "5"))
     DISCLOSURE_MONEY_ROUND_PENCE = int(os.environ.get("DISCLOSURE_MONEY_ROUND_PENCE", "10000"))
+    #: A search finding this many services or fewer (but some) counts as "few results" on
+    #: the commissioners' market map: a sign of thin supply (docs/market-view.md).
+    MARKET_FEW_RESULTS = int(os.environ.get("MARKET_FEW_RESULTS", "3"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

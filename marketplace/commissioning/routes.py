@@ -312,3 +312,6 @@ def retry_email(email_id: int):
     flash(f"The email “{message.subject}” to {message.to_address} will be tried again "
           "shortly.", "success")
     return redirect(url_for(".operations"))
+
+# The market views register their routes on this blueprint.
+from marketplace.commissioning import market_routes  # noqa: E402,F401

@@ -43,6 +43,8 @@ def pages(world) -> list[str]:
         "/commissioning/allocations",
         "/commissioning/allocations/new",
         f"/commissioning/allocations/{world['allocation'].id}",
+        "/commissioning/market",
+        "/commissioning/market/gap?gap_category=peer-support&gap_area=salford",
     ]
 
 

@@ -1,0 +1,178 @@
+"""The market map: supply against live demand, by category and local authority, biggest gaps
+first (docs/market-view.md). True counts: pages, CSV and API pass them through
+commissioning.disclosure before anyone sees them.
+
+Supply is what is listed now: active services by their primary category, in every authority
+they serve (a service naming postcode districts serves their authority). Demand is what
+happened in the period, half-open [since, until): searches that named both a category and an
+area (the search log keeps no identity), those that found nothing or only a few services,
+needs posted on the needs board and those no provider quoted for, and pools that expired
+unfunded. A district filter narrows supply to services reaching that district, and demand to
+searches for it and needs posted in it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace import areas
+from marketplace.extensions import db
+from marketplace.needs.models import Need, Quote
+from marketplace.pools.models import Pool
+from marketplace.providers.models import Service
+from marketplace.search.models import SearchLogEntry
+
+
+@dataclass(frozen=True)
+class MarketQuery:
+    since: datetime
+    until: datetime
+    authority: str | None = None
+    district: str | None = None
+    category: str | None = None
+
+
+@dataclass
+class Gap:
+    """One category in one authority: what is offered against what people looked for."""
+    category: str
+    authority: str
+    services: int = 0
+    evening_services: int = 0
+    weekend_services: int = 0
+    searches: int = 0
+    zero_result: int = 0
+    few_result: int = 0
+    needs: int = 0
+    unanswered_needs: int = 0
+    expired_pools: int = 0
+    provider_ids: set[int] = field(default_factory=set)
+
+    @property
+    def providers(self) -> int:
+        return len(self.provider_ids)
+
+    @property
+    def unmet(self) -> int:
+        """Signs that people did not find what they needed: the gap's size."""
+        return self.zero_result + self.few_result + self.unanswered_needs + self.expired_pools
+
+
+@dataclass(frozen=True)
+class MarketMap:
+    gaps: list[Gap]
+    #: Searches in the period that named no category or no area, so have no place here.
+    unplaced_searches: int
+
+
+def market_map(query: MarketQuery) -> MarketMap:
+    gaps: dict[tuple[str, str], Gap] = {}
+
+    def gap(category: str, authority: str) -> Gap:
+        key = (category, authority)
+        if key not in gaps:
+            gaps[key] = Gap(category, authority)
+        return gaps[key]
+
+    for category, authority, service in _supply(query):
+        cell = gap(category, authority)
+        cell.services += 1
+        cell.evening_services += service.evenings
+        cell.weekend_services += service.weekends
+        cell.provider_ids.add(service.provider_id)
+    unplaced = _searches(query, gap)
+    _needs(query, gap)
+    _expired_pools(query, gap)
+    ordered = sorted(gaps.values(), key=lambda g: (-g.unmet, g.services, g.category, g.authority))
+    return MarketMap(ordered, unplaced)
+
+
+def _in_scope(query: MarketQuery, authority: str) -> bool:
+    wanted = query.authority or (areas.DISTRICT_TO_AUTHORITY.get(query.district)
+                                 if query.district else None)
+    return wanted is None or authority == wanted
+
+
+def _supply(query: MarketQuery):
+    """(category, authority, service row) for every authority each active service serves."""
+    rows = db.session.execute(sa.select(
+        Service.category, Service.provider_id, Service.local_authorities,
+        Service.postcode_districts, Service.evenings, Service.weekends)
+        .where(Service.status == "active",
+               *([Service.category == query.category] if query.category else []))).all()
+    for row in rows:
+        served = set(row.local_authorities or [])
+        districts = set(row.postcode_districts or [])
+        if query.district and query.district not in districts and \
+                areas.DISTRICT_TO_AUTHORITY.get(query.district) not in served:
+            continue
+        served |= {areas.DISTRICT_TO_AUTHORITY[d] for d in districts
+                   if d in areas.DISTRICT_TO_AUTHORITY}
+        for authority in sorted(served):
+            if _in_scope(query, authority):
+                yield row.category, authority, row
+
+
+def _authority_of(area: str | None) -> str | None:
+    if not area:
+        return None
+    return area if area in areas.LOCAL_AUTHORITIES else areas.DISTRICT_TO_AUTHORITY.get(area)
+
+
+def _searches(query: MarketQuery, gap) -> int:
+    few = current_app.config["MARKET_FEW_RESULTS"]
+    rows = db.session.execute(sa.select(
+        SearchLogEntry.filters, SearchLogEntry.area, SearchLogEntry.result_count)
+        .where(SearchLogEntry.created_at >= query.since,
+               SearchLogEntry.created_at < query.until)).all()
+    unplaced = 0
+    for filters, area, result_count in rows:
+        category = (filters or {}).get("category")
+        authority = _authority_of(area)
+        if not category or not authority:
+            unplaced += 1
+            continue
+        if query.category and category != query.category:
+            continue
+        if query.district and area != query.district:
+            continue
+        if not _in_scope(query, authority):
+            continue
+        cell = gap(category, authority)
+        cell.searches += 1
+        cell.zero_result += result_count == 0
+        cell.few_result += 0 < result_count <= few
+    return unplaced
+
+
+def _needs(query: MarketQuery, gap) -> None:
+    quoted = sa.select(Quote.id).where(Quote.need_id == Need.id).exists()
+    rows = db.session.execute(sa.select(
+        Need.category, Need.local_authority, Need.postcode_district, quoted)
+        .where(Need.created_at >= query.since, Need.created_at < query.until,
+               *([Need.category == query.category] if query.category else []))).all()
+    for category, authority, district, has_quote in rows:
+        if query.district and district != query.district:
+            continue
+        if not _in_scope(query, authority):
+            continue
+        cell = gap(category, authority)
+        cell.needs += 1
+        cell.unanswered_needs += not has_quote
+
+
+def _expired_pools(query: MarketQuery, gap) -> None:
+    rows = db.session.execute(sa.select(Service.category, Pool.local_authority)
+                              .join(Service, Service.id == Pool.service_id)
+                              .where(Pool.state == "expired", Pool.ended_at >= query.since,
+                                     Pool.ended_at < query.until,
+                                     *([Service.category == query.category]
+                                       if query.category else []))).all()
+    for category, authority in rows:
+        # A pool is by authority only, so a district filter cannot place it.
+        if authority and not query.district and _in_scope(query, authority):
+            gap(category, authority).expired_pools += 1
