@@ -59,6 +59,14 @@ class Config:
     #: A search finding this many services or fewer (but some) counts as "few results" on
     #: the commissioners' market map: a sign of thin supply (docs/market-view.md).
     MARKET_FEW_RESULTS = int(os.environ.get("MARKET_FEW_RESULTS", "3"))
+    #: The "services to review" list (docs/quality-view.md): a service with at least
+    #: QUALITY_MIN_REVIEWS published reviews in the period, fewer than
+    #: QUALITY_LOW_HELPED_PERCENT of them saying it helped, is listed; so is one whose mean
+    #: stars over the last QUALITY_TREND_DAYS fell by QUALITY_FALL_STARS or more.
+    QUALITY_MIN_REVIEWS = int(os.environ.get("QUALITY_MIN_REVIEWS", "3"))
+    QUALITY_LOW_HELPED_PERCENT = int(os.environ.get("QUALITY_LOW_HELPED_PERCENT", "50"))
+    QUALITY_TREND_DAYS = int(os.environ.get("QUALITY_TREND_DAYS", "90"))
+    QUALITY_FALL_STARS = float(os.environ.get("QUALITY_FALL_STARS", "0.5"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

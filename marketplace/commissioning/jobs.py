@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from marketplace.budgets.services import pay_due_instalments
+from marketplace.commissioning.decisions import remind_due
 from marketplace.jobs import DailyAt, JobContext, scheduled_job
 from marketplace.times import london_today
 
@@ -16,3 +17,11 @@ def pay_instalments(context: JobContext) -> str:
     """
     paid = pay_due_instalments(london_today())
     return f"Paid in {paid} instalment{'' if paid == 1 else 's'}."
+
+
+@scheduled_job("service-look-again", DailyAt(hour=7))
+def service_look_again(context: JobContext) -> str:
+    """Reminds each commissioner whose decision on a service has reached its date to look
+    again (commissioning/decisions.py). A decision reminds once: claimed by compare-and-set."""
+    told = remind_due()
+    return f"Reminded {told} commissioner{'' if told == 1 else 's'} to look at a service again."

@@ -52,6 +52,11 @@ class Review(db.Model):
         sa.CheckConstraint(one_of("shown_as", SHOWN_AS), name="shown_as_known"),
         sa.CheckConstraint(one_of("state", REVIEW_STATES), name="state_known"),
         sa.CheckConstraint(f"length(text) <= {MAX_TEXT}", name="text_not_too_long"),
+        # A service's (or provider's) published reviews, newest first (migration 0017).
+        sa.Index("ix_reviews_service_state_published", "service_id", "state", "published_at",
+                 "id"),
+        sa.Index("ix_reviews_provider_state_published", "provider_id", "state",
+                 "published_at", "id"),
     )
 
     @property

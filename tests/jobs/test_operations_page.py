@@ -43,6 +43,7 @@ def failed_job(app, monkeypatch):
                                                     "auto-confirm-orders": "succeeded",
                                                     "prune-job-runs": "succeeded",
                                                     "check-ledger": "succeeded",
+                                                    "service-look-again": "succeeded",
                                                     "pool-deadlines": "succeeded",
                                                     "need-expiry": "succeeded"}
 

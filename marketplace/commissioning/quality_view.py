@@ -1,0 +1,139 @@
+"""Outcomes and quality for commissioners (docs/quality-view.md): the share of purchases people
+said helped, by kind of support and by provider; the rating by London month; what moderation
+decided; and the "services to review" list, ranked by low helpfulness and falling ratings,
+each with its evidence. True counts: the pages put them through disclosure control.
+
+Reviews count in the period they were published, for services in the area and kind of support
+filtered (a service is in an area it serves). Only published reviews count.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace import areas
+from marketplace.commissioning.market_map import MarketQuery
+from marketplace.extensions import db
+from marketplace.providers.models import Provider, Service
+from marketplace.reviews.models import Review, ReviewAction
+from marketplace.times import london_date
+
+
+@dataclass
+class Tally:
+    """Published reviews of something, and how many said it helped."""
+    reviews: int = 0
+    helped: int = 0
+    stars: int = 0
+
+    def add(self, stars: int, helped: str) -> None:
+        self.reviews += 1
+        self.helped += helped == "yes"
+        self.stars += stars
+
+
+@dataclass(frozen=True)
+class QualityView:
+    by_category: dict[str, Tally]
+    by_provider: list[tuple[Provider, Tally]]
+    by_month: list[tuple[date, Tally]]
+    #: Moderators' decisions on reviews in the period, by action.
+    decisions: dict[str, int]
+
+
+@dataclass
+class Candidate:
+    """A service on the "services to review" list and why it is there."""
+    service: Service
+    whole: Tally = field(default_factory=Tally)
+    recent: Tally = field(default_factory=Tally)
+    earlier: Tally = field(default_factory=Tally)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def helped_share(self) -> float:
+        return self.whole.helped / self.whole.reviews if self.whole.reviews else 1.0
+
+
+def _serves(service_areas: tuple[list, list], query: MarketQuery) -> bool:
+    authorities, districts = service_areas
+    served = set(authorities or []) | {areas.DISTRICT_TO_AUTHORITY.get(d) for d in districts or []}
+    if query.district:
+        return query.district in (districts or []) or \
+            areas.DISTRICT_TO_AUTHORITY.get(query.district) in (authorities or [])
+    return query.authority is None or query.authority in served
+
+
+def published_reviews(query: MarketQuery, since=None, service_id: int | None = None):
+    """(review stars, helped, published_at, service) rows in the period (or from `since`) and
+    the filters; one service's only when service_id is given."""
+    rows = db.session.execute(
+        sa.select(Review.stars, Review.helped, Review.published_at, Service)
+        .join(Service, Service.id == Review.service_id)
+        .where(Review.state == "published",
+               Review.published_at >= (since or query.since), Review.published_at < query.until,
+               *([Service.category == query.category] if query.category else []),
+               *([Service.id == service_id] if service_id else []))).all()
+    return [row for row in rows
+            if _serves((row.Service.local_authorities, row.Service.postcode_districts), query)]
+
+
+def quality_view(query: MarketQuery) -> QualityView:
+    by_category: dict[str, Tally] = defaultdict(Tally)
+    by_provider: dict[int, Tally] = defaultdict(Tally)
+    by_month: dict[date, Tally] = defaultdict(Tally)
+    for stars, helped, published_at, service in published_reviews(query):
+        by_category[service.category].add(stars, helped)
+        by_provider[service.provider_id].add(stars, helped)
+        by_month[london_date(published_at).replace(day=1)].add(stars, helped)
+    providers = {p.id: p for p in db.session.scalars(
+        sa.select(Provider).where(Provider.id.in_(list(by_provider))))}
+    decisions = dict(db.session.execute(
+        sa.select(ReviewAction.action, sa.func.count(ReviewAction.id))
+        .where(ReviewAction.created_at >= query.since, ReviewAction.created_at < query.until)
+        .group_by(ReviewAction.action)).all())
+    return QualityView(
+        by_category=dict(by_category),
+        by_provider=sorted(((providers[pid], tally) for pid, tally in by_provider.items()),
+                           key=lambda item: (-item[1].reviews, item[0].name)),
+        by_month=sorted(by_month.items()), decisions=decisions)
+
+
+def services_to_review(query: MarketQuery) -> list[Candidate]:
+    """Services whose reviews in the period say they may not be helping, worst first.
+
+    Low helpfulness: at least QUALITY_MIN_REVIEWS published reviews and fewer than
+    QUALITY_LOW_HELPED_PERCENT of them said it helped. Falling rating: the mean stars of the
+    last QUALITY_TREND_DAYS of the period is at least QUALITY_FALL_STARS below the mean of the
+    same number of days before (at least two reviews in each)."""
+    config = current_app.config
+    days = config["QUALITY_TREND_DAYS"]
+    split = query.until - timedelta(days=days)
+    earliest = min(query.since, split - timedelta(days=days))
+    candidates: dict[int, Candidate] = {}
+    for stars, helped, published_at, service in published_reviews(query, since=earliest):
+        candidate = candidates.setdefault(service.id, Candidate(service))
+        if published_at >= query.since:
+            candidate.whole.add(stars, helped)
+        if published_at >= split:
+            candidate.recent.add(stars, helped)
+        elif published_at >= split - timedelta(days=days):
+            candidate.earlier.add(stars, helped)
+    listed = []
+    for candidate in candidates.values():
+        whole, recent, earlier = candidate.whole, candidate.recent, candidate.earlier
+        if whole.reviews >= config["QUALITY_MIN_REVIEWS"] and \
+                100 * whole.helped < config["QUALITY_LOW_HELPED_PERCENT"] * whole.reviews:
+            candidate.reasons.append("Few people said it helped")
+        if recent.reviews >= 2 and earlier.reviews >= 2 and (
+                earlier.stars * recent.reviews - recent.stars * earlier.reviews
+                >= config["QUALITY_FALL_STARS"] * recent.reviews * earlier.reviews):
+            candidate.reasons.append("Its rating is falling")
+        if candidate.reasons:
+            listed.append(candidate)
+    return sorted(listed, key=lambda c: (-len(c.reasons), c.helped_share, c.service.title,
+                                         c.service.id))
