@@ -44,6 +44,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.accounts.token_routes import blueprint as tokens_bp
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
+    from marketplace.commissioning.statement_routes import public as statements_bp
     from marketplace.managed.routes import blueprint as managed_bp
     from marketplace.notifications.routes import blueprint as notifications_bp
     from marketplace.orders.routes import blueprint as orders_bp
@@ -68,6 +69,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(supporters_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(commissioning_bp)
+    app.register_blueprint(statements_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(managed_bp)
     app.register_blueprint(notifications_bp)

@@ -316,3 +316,4 @@ def retry_email(email_id: int):
 # The market views register their routes on this blueprint.
 from marketplace.commissioning import market_routes  # noqa: E402,F401
 from marketplace.commissioning import quality_routes  # noqa: E402,F401
+from marketplace.commissioning import statement_routes  # noqa: E402,F401
