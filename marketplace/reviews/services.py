@@ -101,7 +101,7 @@ def check_details(details: ReviewDetails) -> None:
         raise DomainError("Choose from 1 to 5 stars", field="stars")
     if details.helped not in HELPED_ANSWERS:
         raise DomainError("Choose yes, partly or no", field="helped")
-    if not details.text.strip():
+    if not isinstance(details.text, str) or not details.text.strip():
         raise DomainError("Write a few sentences about it", field="text")
     if len(details.text) > MAX_TEXT:
         raise DomainError(f"Use {MAX_TEXT} characters or fewer", field="text")
@@ -166,13 +166,14 @@ class ServiceReviews:
     helped_percent: int | None
 
 
-def service_reviews(service_id: int, *, newest: int = 10) -> ServiceReviews:
+def service_reviews(service_id: int, *, newest: int = 10, skip: int = 0) -> ServiceReviews:
+    """The service's published reviews, newest first: ``newest`` of them after ``skip``."""
     published = (Review.service_id == service_id) & (Review.state == "published")
     count, helped = db.session.execute(sa.select(
         sa.func.count(Review.id),
         sa.func.coalesce(sa.func.sum(sa.case((Review.helped == "yes", 1), else_=0)), 0),
     ).where(published)).one()
     reviews = db.session.scalars(sa.select(Review).where(published).order_by(
-        Review.published_at.desc(), Review.id.desc()).limit(newest)).all()
+        Review.published_at.desc(), Review.id.desc()).offset(skip).limit(newest)).all()
     percent = None if not count else (200 * helped + count) // (2 * count)
     return ServiceReviews(list(reviews), count, percent)
