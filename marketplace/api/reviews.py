@@ -210,28 +210,27 @@ def _providers_only() -> None:
         raise Forbidden("Only the provider of the reviewed service replies to a review.")
 
 
-@blueprint.post("/reviews/<int:review_id>/reply")
-@token_required("order")
-def reply(review_id: int):
+def _write_reply(review_id: int, *, new: bool):
+    """POST writes the reply (201), PUT or PATCH changes it: the same rule as the page."""
     _providers_only()
     replies.answerable_review(g.api_user, review_id)
     body = read_body(ReplyRequest, required=True)
     with _refusals_undone():
-        written = replies.reply_to(g.api_user, review_id, body.text, new=True)
+        written = replies.reply_to(g.api_user, review_id, body.text, new=new)
         db.session.commit()
-    return reply_body(written), 201
+    return reply_body(written), 201 if new else 200
+
+
+@blueprint.post("/reviews/<int:review_id>/reply")
+@token_required("order")
+def reply(review_id: int):
+    return _write_reply(review_id, new=True)
 
 
 @blueprint.route("/reviews/<int:review_id>/reply", methods=["PUT", "PATCH"])
 @token_required("order")
 def edit_reply(review_id: int):
-    _providers_only()
-    replies.answerable_review(g.api_user, review_id)
-    body = read_body(ReplyRequest, required=True)
-    with _refusals_undone():
-        written = replies.reply_to(g.api_user, review_id, body.text, new=False)
-        db.session.commit()
-    return reply_body(written)
+    return _write_reply(review_id, new=False)
 
 
 @blueprint.post("/reviews/<int:review_id>/reports")

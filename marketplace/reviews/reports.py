@@ -78,9 +78,11 @@ def reports_by_review(review_ids) -> dict[int, list[ReviewReport]]:
 
 
 def reported_reviews() -> list[tuple[Review, list[ReviewReport]]]:
-    """Published reviews with open reports, the longest-waiting first."""
-    open_reports = db.session.scalars(sa.select(ReviewReport).where(
-        ReviewReport.state == "open").order_by(ReviewReport.created_at, ReviewReport.id)).all()
+    """Published reviews with open reports, the longest-waiting first. (A review its author
+    withdrew meanwhile no longer shows, so nothing is left to decide.)"""
+    open_reports = db.session.scalars(sa.select(ReviewReport).join(Review).where(
+        ReviewReport.state == "open", Review.state == "published")
+        .order_by(ReviewReport.created_at, ReviewReport.id)).all()
     grouped: dict[int, list[ReviewReport]] = {}
     for filed in open_reports:
         grouped.setdefault(filed.review_id, []).append(filed)

@@ -3,30 +3,14 @@ Sam's review on her reviews page, replies (a mistake first), and the reply shows
 review on the service page."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.reviews import services as reviews
 from marketplace.reviews.services import ReviewDetails
-from tests.browser.people import PASSWORD, layout_width, submit
-from tests.orders.pages import Market, with_order_pages
+from tests.browser.people import layout_width, submit
+from tests.browser.test_review_pages import PHONE, log_in, market  # noqa: F401 (a fixture)
 from tests.reviews.market import delivered_order
-
-PHONE = {"width": 320, "height": 700}
-
-
-@pytest.fixture
-def market(app):
-    with_order_pages(app)
-    return Market()
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    submit(page, "Log in")
 
 
 def test_a_provider_replies_and_the_reply_shows_on_the_service_page(market, new_page,
