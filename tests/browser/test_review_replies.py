@@ -1,6 +1,7 @@
 """A provider's reply in real headless Chromium at 320 px, checked by axe: Bea Bright finds
 Sam's review on her reviews page, replies (a mistake first), and the reply shows under the
-review on the service page."""
+review on the service page; she then reports it, and a moderator sees it, still published, in
+the queue's reported section."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -20,6 +21,7 @@ def test_a_provider_replies_and_the_reply_shows_on_the_service_page(market, new_
         4, "yes", "Friendly group, and I take photos again.", "name"))
     db.session.commit()
     service_id, bea_email = market.service.id, market.provider_owner.email
+    moderator_email = market.commissioner.email
     # The live server's threads write; this thread must hold no read transaction open.
     db.session.remove()
 
@@ -46,3 +48,18 @@ def test_a_provider_replies_and_the_reply_shows_on_the_service_page(market, new_
     expect(reader.locator(".review-reply")).to_contain_text("See you on Thursday!")
     check_accessibility(reader, "service page with a reply")
     assert layout_width(reader) <= 320
+
+    with bea.expect_navigation():
+        bea.get_by_role("link", name="Report this review").click()
+    check_accessibility(bea, "report form")
+    assert layout_width(bea) <= 320
+    bea.get_by_label("It is not about this service, or not a genuine experience").check()
+    submit(bea, "Send my report")
+    expect(bea.locator(".flash-list")).to_contain_text("It keeps showing until they decide")
+
+    moderator = new_page(viewport=PHONE)
+    log_in(moderator, moderator_email)
+    moderator.goto("/moderation")
+    expect(moderator.locator("main")).to_contain_text("Reported reviews (1)")
+    check_accessibility(moderator, "moderation queue with a reported review")
+    assert layout_width(moderator) <= 320
