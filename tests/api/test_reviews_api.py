@@ -4,17 +4,24 @@ replies; anyone with a token reports. And every refusal, as JSON: another holder
 provider, an unconfirmed order, bad stars, a missing answer, text too long, a duplicate."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.reviews.models import Review, ReviewReply, ReviewReport
 from tests.api.test_orders_api import _bearer
 from tests.factories import make_funded_budget, make_user
-from tests.orders.conftest import app, market  # noqa: F401
+from tests.orders.pages import Market, with_order_pages
 from tests.reviews.market import delivered_order
 
 REVIEW = {"stars": 5, "helped": "yes", "text": "Friendly group, I took photos again.",
           "shown_as": "anonymous"}
+
+
+@pytest.fixture
+def market(app):
+    with_order_pages(app)
+    return Market()
 
 
 def _refused(response, status: int, code: str | None = None, parameter: str | None = None):

@@ -4,14 +4,22 @@ review on the service page; she then reports it, and a moderator sees it, still 
 the queue's reported section."""
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.reviews import services as reviews
 from marketplace.reviews.services import ReviewDetails
 from tests.browser.people import layout_width, submit
-from tests.browser.test_review_pages import PHONE, log_in, market  # noqa: F401 (a fixture)
+from tests.browser.test_review_pages import PHONE, log_in
+from tests.orders.pages import Market, with_order_pages
 from tests.reviews.market import delivered_order
+
+
+@pytest.fixture
+def market(app):
+    with_order_pages(app)
+    return Market()
 
 
 def test_a_provider_replies_and_the_reply_shows_on_the_service_page(market, new_page,

@@ -4,7 +4,6 @@ worker publishes it once (however many workers run) and the rating counts it. A 
 anything else found still waits for a moderator."""
 from datetime import datetime
 
-import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.jobs import catalogue
