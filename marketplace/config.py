@@ -135,6 +135,9 @@ class Config:
     #: reviews cannot outrank many (a Bayesian average; docs/reviews.md).
     REVIEW_PRIOR_COUNT = int(os.environ.get("REVIEW_PRIOR_COUNT", "5"))
     REVIEW_PRIOR_STARS = float(os.environ.get("REVIEW_PRIOR_STARS", "3.5"))
+    #: London days a 1 or 2 star review (with nothing else found) waits before it shows, so the
+    #: provider is told and may reply first; the worker publishes it then (docs/reviews.md).
+    REVIEW_LOW_STARS_HOLD_DAYS = int(os.environ.get("REVIEW_LOW_STARS_HOLD_DAYS", "2"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

@@ -14,10 +14,12 @@ from flask import current_app, url_for
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace import vocabulary
-from marketplace.api import blueprint, models, need_models, pool_models, private_models
+from marketplace.api import (blueprint, models, need_models, pool_models, private_models,
+                            review_models)
 from marketplace.api.need_openapi import need_paths
 from marketplace.api.me_openapi import me_paths
 from marketplace.api.pool_openapi import pool_paths
+from marketplace.api.review_openapi import review_paths
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
 from marketplace.api.me import MAX_CURSOR, MAX_STATEMENT_PAGE
@@ -50,13 +52,13 @@ RESPONSE_MODELS = [models.ServiceSummary, models.ServiceDetail, models.ProviderS
                    private_models.Me, private_models.BudgetList, private_models.StatementPage,
                    private_models.Order, pool_models.Pool, pool_models.PoolList, need_models.Need,
                    need_models.ProviderNeed, need_models.NeedList, need_models.ProviderNeedList,
-                   need_models.Quote]
+                   need_models.Quote, *review_models.RESPONSES]
 REQUEST_MODELS = [private_models.MeRequest, private_models.OrderRequest,
                   private_models.ActionRequest, pool_models.PoolRequest,
                   pool_models.PledgeRequest, pool_models.LeaveRequest,
                   pool_models.GroupActionRequest, need_models.NeedRequest,
                   need_models.QuoteRequest, need_models.QuotePoolRequest,
-                  need_models.QuoteOrderRequest]
+                  need_models.QuoteOrderRequest, *review_models.REQUESTS]
 #: Who takes each kind of action, in the words of the document.
 TAKEN_BY = {
     "holder": "the budget holder, or a supporter they gave the 'buy' permission",
@@ -453,7 +455,7 @@ def _private_paths() -> dict[str, Any]:
     }
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
-    return {**me_paths(), **paths, **pool_paths(), **need_paths()}
+    return {**me_paths(), **paths, **pool_paths(), **need_paths(), **review_paths()}
 
 
 @blueprint.get("/openapi.json")

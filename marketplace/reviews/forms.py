@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import AnyOf
 
 from marketplace.forms import Required, at_most, trimmed
-from marketplace.reviews.models import MAX_TEXT
+from marketplace.reviews.models import MAX_REPLY, MAX_REPORT_WORDS, MAX_TEXT, REPORT_REASONS
 from marketplace.reviews.services import ReviewDetails
 
 STAR_CHOICES = [(str(n), f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
@@ -45,3 +45,16 @@ class WithdrawForm(FlaskForm):
 class ModerationForm(FlaskForm):
     reason = TextAreaField("Why (the author reads this)", filters=[trimmed],
                            validators=[at_most(2000)])
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField("Your public reply", filters=[trimmed],
+                         validators=[Required("Write your reply"), at_most(MAX_REPLY)])
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField("Why are you reporting this review?", choices=REPORT_REASONS,
+                        validate_choice=False,
+                        validators=_choice(REPORT_REASONS, "Choose why you are reporting it"))
+    words = TextAreaField("Tell us more (optional)", filters=[trimmed],
+                          validators=[at_most(MAX_REPORT_WORDS)])

@@ -16,6 +16,8 @@ from marketplace.reviews.rating import refresh_rating
 from marketplace.times import utcnow
 
 MODERATOR_ROLES = ("commissioner",)
+#: The actions that decide the review itself (not a report of it, nor its reply).
+REVIEW_DECISIONS = ("publish", "reject", "remove")
 
 
 class AlreadyDecided(DomainError):
@@ -24,8 +26,10 @@ class AlreadyDecided(DomainError):
 
 
 def held_reviews() -> list[Review]:
-    return list(db.session.scalars(sa.select(Review).where(Review.state == "held")
-                                   .order_by(Review.updated_at, Review.id)))
+    # A review on the short hold for 1 or 2 stars (hold_until) waits for the worker instead.
+    return list(db.session.scalars(sa.select(Review).where(
+        Review.state == "held", Review.hold_until.is_(None))
+        .order_by(Review.updated_at, Review.id)))
 
 
 def held_review(review_id: int) -> Review:
@@ -40,7 +44,7 @@ def held_review(review_id: int) -> Review:
 
 def publish(moderator: User, review_id: int, note: str = "") -> Review:
     review = held_review(review_id)
-    review.state, review.published_at = "published", utcnow()
+    review.state, review.published_at, review.hold_until = "published", utcnow(), None
     _record(moderator, review, "publish", note)
     refresh_rating(review.service_id)
     return review
@@ -61,6 +65,11 @@ def _record(moderator: User, review: Review, action: str, reason: str) -> None:
     db.session.flush()
 
 
+#: For the other kinds of decision (reports.py, replies.py): one way of recording them.
+record = _record
+
+
 def last_decision(review: Review) -> ReviewAction | None:
-    return db.session.scalar(sa.select(ReviewAction).where(ReviewAction.review_id == review.id)
+    return db.session.scalar(sa.select(ReviewAction).where(
+        ReviewAction.review_id == review.id, ReviewAction.action.in_(REVIEW_DECISIONS))
                              .order_by(ReviewAction.id.desc()).limit(1))

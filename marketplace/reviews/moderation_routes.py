@@ -16,10 +16,11 @@ moderators_only = role_required(*moderation.MODERATOR_ROLES)
 
 
 def _queue(status: int = 200, *, failed_id: int | None = None, failed_form=None,
-           problem: str = ""):
+           problem: str = "", **parts):
+    """``parts``: what the queue's other sections (queue_routes.py) need after a refusal."""
     return render_template("reviews/moderation.html", reviews=moderation.held_reviews(),
                            form=ModerationForm(formdata=None), failed_id=failed_id,
-                           failed_form=failed_form, problem=problem), status
+                           failed_form=failed_form, problem=problem, **parts), status
 
 
 @blueprint.route("/moderation")
@@ -50,3 +51,7 @@ def decide(review_id: int, decision: str):
     flash(f"Review {review_id} {'published' if decision == 'publish' else 'rejected'}.",
           "success")
     return redirect(url_for(".queue"))
+
+
+# Held replies and reported reviews add their decisions to this blueprint.
+from marketplace.reviews import queue_routes  # noqa: E402,F401

@@ -14,6 +14,7 @@ from marketplace.orders.outcome_privacy import outcome_for
 from marketplace.reviews import moderation, services
 from marketplace.reviews.detectors import SAFEGUARDING_HELP
 from marketplace.reviews.forms import ReviewForm, WithdrawForm
+from marketplace.times import format_date
 
 blueprint = Blueprint("reviews", __name__)
 blueprint.add_app_template_global(services.may_review, "may_review")
@@ -53,7 +54,12 @@ def review_form(order_id: int):
     if outcome.show_safeguarding_help:
         # Shown on this page at once, not after a redirect the person might not read.
         return _form_page(order, form, safeguarding=True)
-    if outcome.review.state == "held":
+    if outcome.review.on_short_hold:
+        flash(f"Thank you. Your review will show on the service's page on "
+              f"{format_date(outcome.review.hold_until)}. We hold 1 and 2 star reviews for a "
+              "few days so the provider can reply first; their reply will show with yours.",
+              "success")
+    elif outcome.review.state == "held":
         flash("Thank you. Your review is waiting for a person to check it before it shows.",
               "success")
     else:
@@ -78,3 +84,7 @@ def withdraw(order_id: int):
     db.session.commit()
     flash("Your review is withdrawn. It no longer shows or counts in the rating.", "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
+
+
+# Replies and reports add their pages to this blueprint (imported last: they use it).
+from marketplace.reviews import reply_routes  # noqa: E402,F401

@@ -6,8 +6,10 @@ Anyone else gets NotFound, so nobody learns which orders exist. One review per o
 writing it, its author may edit or withdraw it.
 
 What happens on submit: the detectors read the words (critical when 1 or 2 stars); anything
-found holds the review for a moderator, with the reasons; 1 and 2 stars are held too (the
-provider's chance to reply comes with issue 9's next slice); otherwise it is published at once.
+found holds the review for a moderator, with the reasons; 1 and 2 stars with nothing found wait
+the short hold (reviews/hold.py: the provider is told and may reply, then the worker publishes
+it); otherwise it is published at once. The rules on the answers (check_details) are the same
+for the pages and the API.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.reviews import detectors
-from marketplace.reviews.models import Review
+from marketplace.reviews.hold import end_short_hold, start_short_hold
+from marketplace.reviews.models import HELPED_ANSWERS, MAX_TEXT, SHOWN_AS, Review
 from marketplace.reviews.rating import refresh_rating
 from marketplace.times import utcnow
 
@@ -31,7 +34,6 @@ FEW_CLIENTS = 3
 #: Orders that never went ahead do not make someone a client.
 NOT_CLIENT_STATES = ("declined", "cancelled", "awaiting_payment", "awaiting_approval")
 LOW_STARS = 2
-LOW_STARS_REASON = "1 or 2 stars: checked by a person before it shows"
 
 
 class ReviewClosed(DomainError):
@@ -93,8 +95,23 @@ def _staff_names(order: Order) -> list[str]:
     return [name for name in (provider.contact_name, provider.owner.display_name) if name]
 
 
+def check_details(details: ReviewDetails) -> None:
+    """The answers' rules, in the words the form shows beside each field."""
+    if isinstance(details.stars, bool) or details.stars not in range(1, 6):
+        raise DomainError("Choose from 1 to 5 stars", field="stars")
+    if details.helped not in HELPED_ANSWERS:
+        raise DomainError("Choose yes, partly or no", field="helped")
+    if not isinstance(details.text, str) or not details.text.strip():
+        raise DomainError("Write a few sentences about it", field="text")
+    if len(details.text) > MAX_TEXT:
+        raise DomainError(f"Use {MAX_TEXT} characters or fewer", field="text")
+    if details.shown_as not in SHOWN_AS:
+        raise DomainError("Choose how your review is shown", field="shown_as")
+
+
 def submit_review(actor: User, order: Order, details: ReviewDetails) -> Outcome:
     """Write the order's review, or edit it; checked, then held or published."""
+    check_details(details)
     review = review_of(order.id)
     if review is not None and review.state not in ("held", "published"):
         raise ReviewClosed("This review was withdrawn or rejected, so it cannot be changed.")
@@ -102,8 +119,6 @@ def submit_review(actor: User, order: Order, details: ReviewDetails) -> Outcome:
     critical = details.stars <= LOW_STARS
     findings = detectors.check(details.text, critical=critical, staff_names=_staff_names(order))
     reasons = [finding.reason for finding in findings]
-    if critical:
-        reasons.append(LOW_STARS_REASON)
     if review is None:
         review = Review(order_id=order.id, service_id=order.service_id,
                         provider_id=order.provider_id, holder_id=order.holder_id,
@@ -112,12 +127,18 @@ def submit_review(actor: User, order: Order, details: ReviewDetails) -> Outcome:
     review.stars, review.helped = details.stars, details.helped
     review.text, review.shown_as = details.text, details.shown_as
     review.held_reasons = reasons
-    if reasons:
+    db.session.add(review)
+    if reasons:  # a moderator decides, whatever the stars
+        end_short_hold(review)
         review.state, review.published_at = "held", None
+    elif critical:
+        review.state, review.published_at = "held", None
+        db.session.flush()  # the hold's message names the service
+        start_short_hold(review)
     else:
+        end_short_hold(review)
         review.state = "published"
         review.published_at = review.published_at or utcnow()
-    db.session.add(review)
     db.session.flush()
     if was_published or review.state == "published":
         refresh_rating(order.service_id)
@@ -130,6 +151,7 @@ def withdraw_review(order: Order) -> Review:
         raise ReviewClosed("There is no review of this order to withdraw.")
     was_published = review.state == "published"
     review.state = "withdrawn"
+    end_short_hold(review)
     db.session.flush()
     if was_published:
         refresh_rating(order.service_id)
@@ -144,13 +166,14 @@ class ServiceReviews:
     helped_percent: int | None
 
 
-def service_reviews(service_id: int, *, newest: int = 10) -> ServiceReviews:
+def service_reviews(service_id: int, *, newest: int = 10, skip: int = 0) -> ServiceReviews:
+    """The service's published reviews, newest first: ``newest`` of them after ``skip``."""
     published = (Review.service_id == service_id) & (Review.state == "published")
     count, helped = db.session.execute(sa.select(
         sa.func.count(Review.id),
         sa.func.coalesce(sa.func.sum(sa.case((Review.helped == "yes", 1), else_=0)), 0),
     ).where(published)).one()
     reviews = db.session.scalars(sa.select(Review).where(published).order_by(
-        Review.published_at.desc(), Review.id.desc()).limit(newest)).all()
+        Review.published_at.desc(), Review.id.desc()).offset(skip).limit(newest)).all()
     percent = None if not count else (200 * helped + count) // (2 * count)
     return ServiceReviews(list(reviews), count, percent)

@@ -165,8 +165,10 @@ def test_the_openapi_document_describes_the_tokens_and_stays_valid(openapi_docum
         "type": "http", "scheme": "bearer",
         "description": components["securitySchemes"]["bearer"]["description"]}
     private = {path: item for path, item in openapi_document["paths"].items()
-               if path.startswith(("/me/", "/orders", "/pools", "/needs", "/provider/"))}
-    assert len(private) == 16 + 6 + 9  # me, orders and their actions; pools; needs
+               if path.startswith(("/me/", "/orders", "/pools", "/needs", "/provider/",
+                                   "/reviews"))}
+    # me, orders and their actions; pools; needs; reviews (an order's review, reply, reports)
+    assert len(private) == 16 + 6 + 9 + 3
     for path, item in private.items():
         for operation in item.values():
             assert operation["security"][0]["bearer"] in (["read"], ["order"]), path

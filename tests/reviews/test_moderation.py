@@ -36,7 +36,8 @@ def test_a_moderator_reads_the_reasons_and_publishes(app, market):
 
 
 def test_a_rejection_needs_a_reason_which_the_author_reads(app, market):
-    order, review = held_review(app, market, stars="1", helped="no", text="Rubbish, avoid.")
+    order, review = held_review(app, market, stars="1", helped="no",
+                                text="Rubbish, avoid. Bea Bright never listened.")
     moderator = browser(app, market.commissioner)
     missing = moderator.post(f"/moderation/reviews/{review.id}/reject", data={"reason": " "})
     assert missing.status_code == 400
