@@ -17,6 +17,8 @@ from marketplace.extensions import db
 
 #: The supporter permission an enquiry needs: asking before buying is part of buying.
 SCOPE = "buy"
+#: The roles with an "Enquiries" list: the holder side and the provider side.
+ROLES = ("holder", "supporter", "provider")
 NOT_FOUND = "We could not find that conversation."
 
 

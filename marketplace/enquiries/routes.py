@@ -81,7 +81,7 @@ def ask(service_id: int):
 @blueprint.route("/enquiries")
 @login_required
 def index():
-    if current_user.role not in (*services.BUYER_ROLES, "provider"):
+    if current_user.role not in access.ROLES:
         abort(403)
     return render_template("enquiries/index.html", enquiries=access.enquiries_of(current_user),
                            side="provider" if current_user.role == "provider" else "holder",

@@ -82,14 +82,18 @@ def may_enquire(user) -> bool:
     return not getattr(user, "is_authenticated", False) or user.role in BUYER_ROLES
 
 
+def may_start(actor: User) -> None:
+    if actor.role not in BUYER_ROLES:
+        raise Forbidden("Only budget holders, and supporters with a holder's 'buy' "
+                        "permission, ask providers questions.")
+
+
 def start_enquiry(actor: User, service_id: int, holder_id: int, text: str,
                   shown_as: str = "") -> tuple[Posted, bool]:
     """Ask the service's provider a question for the holder; the holder's open conversation
     about this service takes it if there is one. Returns what was posted and whether the
     conversation is new."""
-    if actor.role not in BUYER_ROLES:
-        raise Forbidden("Only budget holders, and supporters with a holder's 'buy' "
-                        "permission, ask providers questions.")
+    may_start(actor)
     service = enquirable_service(service_id)
     holder = consent.holder_for(actor, holder_id, SCOPE)
     text = clean_text(text)

@@ -30,6 +30,8 @@ def test_every_endpoint_is_described(openapi_document, app):
         "/needs", "/needs/{need_id}", "/me/needs", "/provider/needs", "/needs/{need_id}/quotes",
         "/needs/{need_id}/quotes/{quote_id}/withdraw", "/needs/{need_id}/quotes/{quote_id}/accept",
         "/needs/{need_id}/decline-others", "/needs/{need_id}/close",
+        "/services/{service_id}/enquiries", "/enquiries", "/enquiries/{enquiry_id}",
+        "/enquiries/{enquiry_id}/messages",
     }
     served = {
         rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
