@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
-from tests.browser.people import PASSWORD, layout_width, submit
+from tests.browser.people import layout_width, log_in, submit
 from tests.orders.pages import Market, with_order_pages
 
 PHONE = {"width": 320, "height": 700}
@@ -21,26 +21,19 @@ def market(app):
     return Market()
 
 
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    submit(page, "Log in")
-
-
 def fits(page, label: str, check_accessibility) -> None:
     check_accessibility(page, label)
     assert layout_width(page) <= 320, label
 
 
 def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_accessibility):
-    service_id, sam_email = market.service.id, market.sam.email
-    bea_email = market.provider_owner.email
+    service_id, holder, provider = market.service.id, market.sam, market.provider_owner
+    assert holder.email and provider.email  # loaded now, read after the session is gone
     # The live server's threads write; this thread must hold no read transaction open.
     db.session.remove()
 
     sam = new_page(viewport=PHONE)
-    log_in(sam, sam_email)
+    log_in(sam, holder)
     sam.goto(f"/services/{service_id}")
     with sam.expect_navigation():
         sam.get_by_role("link", name="Ask the provider a question").click()
@@ -56,7 +49,7 @@ def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_
     thread_url = sam.url
 
     bea = new_page(viewport=PHONE)
-    log_in(bea, bea_email)
+    log_in(bea, provider)
     bea.get_by_role("link", name="Enquiries").click()
     expect(bea.locator("main")).to_contain_text("With S.")
     fits(bea, "provider's enquiries", check_accessibility)
@@ -76,7 +69,7 @@ def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_
 
     # With JavaScript off, on a phone, the pages still work.
     phone = new_page(java_script_enabled=False, viewport=PHONE)
-    log_in(phone, sam_email)
+    log_in(phone, holder)
     for path in (thread_url, "/enquiries", f"/services/{service_id}/enquire"):
         assert phone.goto(path).status == 200, path
         assert layout_width(phone) <= 320, path

@@ -48,7 +48,7 @@ def test_the_line_shows_from_three_replied_conversations_in_london_days(app, mar
     assert MIN_REPLIED_THREADS == 3
     assert "Bright Days usually replies to questions within 2 days" in text(
         anonymous(app).get(service_page))
-    assert "Usually replies to questions within 2 days" in text(
+    assert "Bright Days usually replies to questions within 2 days" in text(
         anonymous(app).get(f"/providers/{market.bright.id}"))
 
 
