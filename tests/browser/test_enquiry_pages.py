@@ -1,6 +1,6 @@
 """The enquiry pages in real headless Chromium at 320 px, checked by axe: Sam asks Bright Days
 a question from the service page (an empty one first), Bea answers from her Enquiries list,
-and Sam reads the answer. A long unbroken word must not push the page sideways. The same pages
+Sam reads the answer and reports it, and a commissioner reads the report. A long unbroken word must not push the page sideways. The same pages
 are then loaded with JavaScript off."""
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def fits(page, label: str, check_accessibility) -> None:
 
 def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_accessibility):
     service_id, holder, provider = market.service.id, market.sam, market.provider_owner
-    assert holder.email and provider.email  # loaded now, read after the session is gone
+    commissioner = market.commissioner
+    # Loaded now, read after the session is gone.
+    assert holder.email and provider.email and commissioner.email
     # The live server's threads write; this thread must hold no read transaction open.
     db.session.remove()
 
@@ -66,6 +68,20 @@ def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_
     sam.goto(thread_url)
     expect(sam.locator("main")).to_contain_text("Yes, there is a ramp at the side door.")
     fits(sam, "conversation with the answer", check_accessibility)
+
+    # Sam reports the answer; a commissioner reads it.
+    with sam.expect_navigation():
+        sam.get_by_role("link", name="Report this message").click()
+    fits(sam, "report form", check_accessibility)
+    sam.get_by_label("What is wrong with this message?").fill("Please check this.")
+    submit(sam, "Send the report")
+    expect(sam.locator(".flash-list")).to_contain_text("A person from our team will read")
+    moderator = new_page(viewport=PHONE)
+    log_in(moderator, commissioner)
+    with moderator.expect_navigation():
+        moderator.get_by_role("link", name="Enquiry messages").click()
+    expect(moderator.locator("main")).to_contain_text("Please check this.")
+    fits(moderator, "enquiry messages to read", check_accessibility)
 
     # With JavaScript off, on a phone, the pages still work.
     phone = new_page(java_script_enabled=False, viewport=PHONE)
