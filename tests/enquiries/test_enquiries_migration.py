@@ -33,7 +33,7 @@ def test_0016_upgrades_a_database_with_data_and_guards_its_enquiries(migrated_da
         order_id, sam_id, service_id = order.id, market.sam.id, market.service.id
         db.session.remove()
 
-        downgrade(revision="0013")  # the database as it was before enquiries, rows and all
+        downgrade(revision="0016-1")  # the database as it was before enquiries, rows and all
         with db.engine.begin() as connection:
             tables = sa.inspect(connection).get_table_names()
             assert not {"enquiries", "enquiry_messages", "enquiry_reports"} & set(tables)
