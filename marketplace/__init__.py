@@ -45,6 +45,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
     from marketplace.commissioning.statement_routes import public as statements_bp
+    from marketplace.enquiries.routes import blueprint as enquiries_bp
     from marketplace.managed.routes import blueprint as managed_bp
     from marketplace.notifications.routes import blueprint as notifications_bp
     from marketplace.orders.routes import blueprint as orders_bp
@@ -80,6 +81,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(needs_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(enquiries_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
 

@@ -1,7 +1,7 @@
 """reviews: indexes for reading a service's or a provider's published reviews, newest first
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-02 21:00:00
 
 Without them SQLite (which keeps no statistics unless ANALYZE runs) read every published
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -32,6 +32,8 @@ def test_every_endpoint_is_described(openapi_document, app):
         "/needs/{need_id}/decline-others", "/needs/{need_id}/close",
         "/services/{service_id}/reviews", "/orders/{order_id}/review",
         "/reviews/{review_id}/reply", "/reviews/{review_id}/reports",
+        "/services/{service_id}/enquiries", "/enquiries", "/enquiries/{enquiry_id}",
+        "/enquiries/{enquiry_id}/messages",
     }
     served = {
         rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
