@@ -179,7 +179,7 @@ def enquiry(enquiry_id: int):
 
 @blueprint.post("/enquiries/<int:enquiry_id>/messages")
 @token_required("order")
-def reply(enquiry_id: int):
+def enquiry_reply(enquiry_id: int):
     access.enquiry_for(g.api_user, enquiry_id)  # 404 before reading the body
     body = read_body(MessageRequest, required=True)
     with _refusals_undone():

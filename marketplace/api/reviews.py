@@ -223,7 +223,7 @@ def _write_reply(review_id: int, *, new: bool):
 
 @blueprint.post("/reviews/<int:review_id>/reply")
 @token_required("order")
-def reply(review_id: int):
+def review_reply(review_id: int):
     return _write_reply(review_id, new=True)
 
 
