@@ -315,3 +315,4 @@ def retry_email(email_id: int):
 
 # The market views register their routes on this blueprint.
 from marketplace.commissioning import market_routes  # noqa: E402,F401
+from marketplace.commissioning import equality_routes, spend_routes  # noqa: E402,F401
