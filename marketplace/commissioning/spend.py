@@ -30,6 +30,7 @@ import sqlalchemy.orm as so
 
 from marketplace import areas, vocabulary
 from marketplace.accounts.models import User
+from marketplace.budgets import spending_return
 from marketplace.budgets.models import Allocation, Budget, FundingStream
 from marketplace.commissioning.market_map import MarketQuery
 from marketplace.extensions import db
@@ -39,8 +40,9 @@ from marketplace.pools.models import Pool, PoolMember
 from marketplace.providers.models import Provider, Service
 from marketplace.times import london_date
 
-#: Ledger kinds that are spending (a reversal counts as the kind it reverses).
-SPENDING_KINDS = ("settle", "refund")
+#: Ledger kinds that are spending (a reversal counts as the kind it reverses): the spending
+#: return's, so "spent" has one meaning.
+SPENDING_KINDS = tuple(spending_return.SPENDING_KINDS)
 ROUTES = [("direct", "Direct payment"), ("managed", "Managed account"), ("pooled", "Pooled")]
 
 
@@ -109,16 +111,21 @@ def month_label(month: str) -> str:
     return date(int(year), int(number), 1).strftime("%B %Y")
 
 
-def _spending_lines(query: MarketQuery):
+def _spending(*columns) -> sa.Select:
+    """Budget ledger lines of spending transactions (a reversal by what it reverses)."""
     original = so.aliased(LedgerTransaction)
     counts_as = sa.func.coalesce(original.kind, LedgerTransaction.kind)
+    return (sa.select(*columns)
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
+            .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+            .where(LedgerLine.budget_id.is_not(None), counts_as.in_(SPENDING_KINDS)))
+
+
+def _spending_lines(query: MarketQuery):
     return db.session.execute(
-        sa.select(LedgerLine.budget_id, LedgerLine.amount_pence, LedgerLine.created_at,
+        _spending(LedgerLine.budget_id, LedgerLine.amount_pence, LedgerLine.created_at,
                   LedgerTransaction.order_id)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
-        .where(LedgerLine.budget_id.is_not(None), counts_as.in_(SPENDING_KINDS),
-               LedgerLine.created_at >= query.since, LedgerLine.created_at < query.until)
+        .where(LedgerLine.created_at >= query.since, LedgerLine.created_at < query.until)
     ).all()
 
 
@@ -238,15 +245,10 @@ def _spent_to(query: MarketQuery, budget_ids: list[int]) -> dict[int, int]:
     """What each holder's budgets spent from the start to the end of the period."""
     if not budget_ids:
         return {}
-    original = so.aliased(LedgerTransaction)
-    counts_as = sa.func.coalesce(original.kind, LedgerTransaction.kind)
     rows = db.session.execute(
-        sa.select(Budget.holder_id, sa.func.sum(LedgerLine.amount_pence))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-        .outerjoin(original, original.id == LedgerTransaction.reverses_id)
+        _spending(Budget.holder_id, sa.func.sum(LedgerLine.amount_pence))
         .join(Budget, Budget.id == LedgerLine.budget_id)
-        .where(LedgerLine.budget_id.in_(budget_ids), counts_as.in_(SPENDING_KINDS),
-               LedgerLine.created_at < query.until)
+        .where(LedgerLine.budget_id.in_(budget_ids), LedgerLine.created_at < query.until)
         .group_by(Budget.holder_id)).all()
     return {holder: -int(total) for holder, total in rows}
 

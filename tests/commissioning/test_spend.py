@@ -84,11 +84,10 @@ def known_spend(app, clock):
         pools.join_pool(holder, holder.id, started.pool.id, Pledge(budget.id, holder.display_name))
     db.session.commit()
     assert db.session.get(Pool, started.pool.id).state == "funded"
-    for order in db.session.get(Pool, started.pool.id).members:
-        share = order.order_id
-        orders.act_on_order(walks.provider.owner, share, "accept")
-        orders.act_on_order(walks.provider.owner, share, "deliver")
-        orders.act_on_order(db.session.get(type(ann), order.holder_id), share, "confirm")
+    for member in db.session.get(Pool, started.pool.id).members:
+        orders.act_on_order(walks.provider.owner, member.order_id, "accept")
+        orders.act_on_order(walks.provider.owner, member.order_id, "deliver")
+        orders.act_on_order(member.holder, member.order_id, "confirm")
     db.session.commit()
     return {"ann": ann, "ben": ben, "cal": cal, "pool": started.pool}
 
@@ -213,3 +212,14 @@ def test_home_area_decides_the_area_of_spend(known_spend):
                             interests=[])
     db.session.commit()
     assert spend_view.spend(PERIOD).by_area["wigan"].pence == 2_000
+
+
+def test_a_lone_hidden_route_takes_the_next_smallest_with_it(known_spend):
+    """Ben alone pays by direct payment: hidden with fewer than 2 people, and the total
+    less the others would give him away, so the managed-account cell is hidden too."""
+    shown = shown_spend(spend_view.spend(PERIOD), spend_view.budgets_in_period(PERIOD),
+                        spend_view.pools(PERIOD), Rule(min_count=2, money_round_pence=1))
+    by_route = {table.key: table for table in shown.tables}["route"]
+    assert [(label, figure.value) for label, figure in by_route.rows] == [
+        ("Direct payment", None), ("Managed account", None), ("Pooled", 6_000)]
+    assert by_route.total.value == 11_000
