@@ -20,7 +20,6 @@ from tests.orders.pages import text
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
                      until=datetime(2026, 12, 1, tzinfo=timezone.utc))
-URLS = ["/commissioning/equality", "/commissioning/equality.csv"]
 
 
 def _searches(count: int, *, area: str | None, results: int = 5, when: datetime = NOW,
@@ -110,14 +109,4 @@ def test_bad_filters_are_explained(client, logged_in_commissioner, known_market)
     assert client.get("/commissioning/equality.csv?area=Narnia").status_code == 400
 
 
-@pytest.mark.parametrize("role", ["holder", "provider", "supporter", "account_manager"])
-def test_only_commissioners_reach_equality(client, auth, known_market, role):
-    assert auth.login(make_user(role).email).status_code == 302
-    for url in URLS:
-        assert client.get(url).status_code == 403, url
-
-
-def test_anonymous_people_are_sent_to_log_in(client, known_market):
-    for url in URLS:
-        response = client.get(url)
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
+# Refusals for these routes: tests/commissioning/test_spend.py, with the spend routes.

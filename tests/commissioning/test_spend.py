@@ -28,7 +28,9 @@ from tests.pools.helpers import group_service, holder_with_budget, organisation,
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
                      until=datetime(2026, 12, 1, tzinfo=timezone.utc))
-URLS = ["/commissioning/spend", "/commissioning/spend.csv"]
+#: Every route of the spend and equality views (refused below to everyone but commissioners).
+URLS = ["/commissioning/spend", "/commissioning/spend.csv", "/commissioning/equality",
+        "/commissioning/equality.csv"]
 
 
 def _order(holder, budget, service, quantity=1, *, confirm=True):
@@ -190,13 +192,13 @@ def test_bad_filters_are_explained(client, logged_in_commissioner, known_spend):
 
 
 @pytest.mark.parametrize("role", ["holder", "provider", "supporter", "account_manager"])
-def test_only_commissioners_reach_spend(client, auth, known_spend, role):
+def test_only_commissioners_reach_spend_and_equality(client, auth, role):
     assert auth.login(make_user(role).email).status_code == 302
     for url in URLS:
         assert client.get(url).status_code == 403, url
 
 
-def test_anonymous_people_are_sent_to_log_in(client, known_spend):
+def test_anonymous_people_are_sent_to_log_in(client):
     for url in URLS:
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
