@@ -25,6 +25,20 @@ LOCAL_AUTHORITIES: dict[str, tuple[str, list[str]]] = {
     "wigan": ("Wigan", ["WN1", "WN2", "WN3", "WN4", "WN5", "WN6", "WN7", "M29", "M46"]),
 }
 
+#: Postcode districts counted as rural on the equality view (docs/spend-view.md). Approximate:
+#: from the ONS 2011 rural-urban classification of each district's main settlement (a town or
+#: village in a "rural town and fringe" or "village" area), since ONS classifies output areas,
+#: not postcode districts. Every other district is urban.
+RURAL_DISTRICTS: frozenset[str] = frozenset({
+    "BL6",  # Horwich and Blackrod moorland edge (Bolton)
+    "BL0",  # Ramsbottom and Edenfield (Bury)
+    "OL4",  # Saddleworth villages: Delph, Diggle, Springhead (Oldham)
+    "SK6",  # Marple, Compstall and Mellor (Stockport)
+    "WN6",  # Standish, Shevington and Appley Bridge (Wigan)
+    "M44",  # Irlam and Cadishead mossland (Salford)
+    "WA14",  # Dunham Massey and the villages south of Altrincham (Trafford)
+})
+
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 _FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*[0-9][A-Z]{2}$")
 

@@ -5,6 +5,8 @@ the search index and saved links depend on them.
 """
 from __future__ import annotations
 
+import os
+
 CATEGORIES: list[tuple[str, str]] = [
     ("personal-assistance", "Personal assistance"),
     ("peer-support", "Peer support and self-help groups"),
@@ -85,8 +87,12 @@ SORTS: list[tuple[str, str]] = [
     ("rating", "Rating: highest first"),
 ]
 
-#: A micro-provider has fewer than this many staff (GLOSSARY.md).
-MICRO_PROVIDER_STAFF_LIMIT = 10
+#: A micro-provider has this many staff or fewer: Community Catalysts count 8 or fewer workers.
+#: A setting (the environment variable of the same name), read once at start because search
+#: flags and the API's descriptions are built from it; reindex search after changing it.
+MICRO_PROVIDER_MAX_STAFF = int(os.environ.get("MICRO_PROVIDER_MAX_STAFF", "8"))
+#: How every page and the API say it.
+MICRO_PROVIDER_SIZE = f"{MICRO_PROVIDER_MAX_STAFF} or fewer staff"
 
 
 def label(choices: list[tuple[str, str]], value: str | None) -> str:

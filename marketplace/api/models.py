@@ -80,8 +80,8 @@ class ProviderSummary(Shape):
     name: str
     provider_type: ProviderType  # type: ignore[valid-type]
     is_user_led: bool = Field(description="A user-led organisation (ULO).")
-    is_micro: bool = Field(description="A micro-provider (fewer than "
-                           f"{vocabulary.MICRO_PROVIDER_STAFF_LIMIT} staff).")
+    is_micro: bool = Field(description="A micro-provider "
+                           f"({vocabulary.MICRO_PROVIDER_SIZE}).")
     url: Uri = Field(description="The provider's page on Pathways.")
     api_url: Uri = Field(description="This provider in the API.")
 

@@ -33,8 +33,8 @@ from marketplace.search.params import MAX_PAGE, MAX_QUERY_LENGTH
 
 BOOLEAN_FILTERS: list[tuple[str, str]] = [
     ("ulo", "Only services from user-led organisations (run by the people who use them)."),
-    ("micro", "Only services from micro-providers (fewer than "
-              f"{vocabulary.MICRO_PROVIDER_STAFF_LIMIT} staff)."),
+    ("micro", "Only services from micro-providers "
+              f"({vocabulary.MICRO_PROVIDER_SIZE})."),
     ("evenings", "Only services that run in the evening."),
     ("weekends", "Only services that run at weekends."),
     ("poolable", "Only group services that people can pool their budgets to buy."),

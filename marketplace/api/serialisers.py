@@ -23,7 +23,7 @@ BADGES: list[tuple[str, str, str]] = [
     ("ulo", "User-led organisation",
      "Run by the people who use its services: they hold most of the seats on the board."),
     ("micro", "Micro-provider",
-     f"A small local provider with fewer than {vocabulary.MICRO_PROVIDER_STAFF_LIMIT} staff."),
+     f"A small local provider with {vocabulary.MICRO_PROVIDER_SIZE}."),
     ("pool", "Can be pooled",
      "People with personal budgets can club together to pay for this group."),
 ]

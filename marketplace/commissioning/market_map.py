@@ -12,7 +12,6 @@ searches for it and needs posted in it.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 

@@ -317,3 +317,4 @@ def retry_email(email_id: int):
 from marketplace.commissioning import market_routes  # noqa: E402,F401
 from marketplace.commissioning import quality_routes  # noqa: E402,F401
 from marketplace.commissioning import statement_routes  # noqa: E402,F401
+from marketplace.commissioning import equality_routes, spend_routes  # noqa: E402,F401

@@ -115,7 +115,7 @@ def _small_providers(query: MarketQuery, rule: Rule) -> str:
                               .join(Service, Service.provider_id == Provider.id)
                               .where(Service.status == "active").distinct()).all()
     user_led = {pid for pid, ulo, _ in rows if ulo}
-    micro = {pid for pid, _, staff in rows if staff < vocabulary.MICRO_PROVIDER_STAFF_LIMIT}
+    micro = {pid for pid, _, staff in rows if staff <= vocabulary.MICRO_PROVIDER_MAX_STAFF}
     asked = db.session.execute(sa.select(SearchLogEntry.filters).where(
         SearchLogEntry.created_at >= query.since, SearchLogEntry.created_at < query.until)).all()
     asked_ulo = sum(1 for (filters,) in asked if (filters or {}).get("ulo"))
@@ -127,8 +127,8 @@ def _small_providers(query: MarketQuery, rule: Rule) -> str:
         if service.provider_id in micro:
             tallies["micro"].add(stars, helped)
     return (f"Supply: {rule.count(len(user_led))} user-led organisations and "
-            f"{rule.count(len(micro))} micro-providers (fewer than "
-            f"{vocabulary.MICRO_PROVIDER_STAFF_LIMIT} staff) had services listed. "
+            f"{rule.count(len(micro))} micro-providers ({vocabulary.MICRO_PROVIDER_SIZE}) had "
+            "services listed. "
             f"Demand: {rule.count(asked_ulo)} searches asked only for user-led organisations and "
             f"{rule.count(asked_micro)} only for micro-providers. Quality: of "
             f"{rule.count(tallies['ulo'].reviews)} published reviews of user-led organisations, "

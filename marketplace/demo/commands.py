@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
+from marketplace import vocabulary
 from marketplace.accounts.models import User
 from marketplace.demo.market import Market, generate_demo_market
 from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
@@ -165,7 +166,7 @@ def _print_summary(summary: DemoSummary) -> None:
                    "commissioner": "Commissioner", "account_manager": "Account manager"}
     click.echo("Loaded the demo market for Greater Manchester:")
     click.echo(f"  {summary.providers} providers: {summary.user_led} user-led organisations, "
-               f"{summary.micro} micro-providers (fewer than 10 staff)")
+               f"{summary.micro} micro-providers ({vocabulary.MICRO_PROVIDER_SIZE})")
     click.echo(f"  {summary.services} services in {summary.categories} categories "
                f"({summary.paused} paused)")
     click.echo("  Every service is queued for the search index; `flask --app wsgi reindex` "

@@ -273,7 +273,7 @@ def _staff_count(rng: random.Random, provider_type: str) -> int:
     if provider_type == "personal-assistant":
         return 1
     if provider_type == "micro-enterprise":
-        return rng.choice([1, 1, 1, 2, 2, 3, 4, 5, 6, 8, 9])
+        return rng.choice([1, 1, 1, 2, 2, 3, 4, 5, 6, 7, 8])  # micro: 8 or fewer
     if provider_type == "ulo":
         return rng.randint(2, 9) if rng.random() < 0.5 else rng.randint(10, 35)
     if provider_type == "community-group":

@@ -68,11 +68,13 @@ class _ListingForm(FlaskForm):
 PROVIDER_TYPE_HINTS = {
     "ulo": "Run and controlled by the people who use its services: they hold most of the "
     "seats on the board.",
-    "micro-enterprise": "A small local business or social enterprise with fewer than 10 staff.",
+    "micro-enterprise": "A small local business or social enterprise with "
+    f"{vocabulary.MICRO_PROVIDER_SIZE}.",
     "personal-assistant": "You work for yourself, supporting people with daily life. You will "
     "need a recent DBS check.",
     "community-group": "A voluntary or community group, often run by volunteers.",
-    "larger-provider": "An organisation with 10 or more staff, such as a charity or care company.",
+    "larger-provider": f"An organisation with more than {vocabulary.MICRO_PROVIDER_MAX_STAFF} "
+    "staff, such as a charity or care company.",
     "community-activity": "Something anyone can join, such as a gym, college course or club.",
 }
 

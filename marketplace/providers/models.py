@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from marketplace.extensions import db
 from marketplace.times import utcnow
 from marketplace.columns import one_of
-from marketplace.vocabulary import MICRO_PROVIDER_STAFF_LIMIT
+from marketplace.vocabulary import MICRO_PROVIDER_MAX_STAFF
 
 #: "active" shows in search; "paused" is hidden but kept to resume; "removed" is a service the
 #: provider deleted after people had ordered it: gone from listings, search and the provider's
@@ -65,7 +65,7 @@ class Provider(db.Model):
 
     @property
     def is_micro(self) -> bool:
-        return self.staff_count < MICRO_PROVIDER_STAFF_LIMIT
+        return self.staff_count <= MICRO_PROVIDER_MAX_STAFF
 
     def __repr__(self) -> str:
         return f"<Provider {self.id} {self.name!r}>"

@@ -44,8 +44,8 @@ def test_a_commissioner_can_read_every_section_link_on_every_section_page(app, p
                          ("/commissioning/operations", "Jobs and email")):
         page.goto(url)
         links = _nav(page)
-        assert list(links) == ["Overview", "Market map", "Outcomes and quality",
-                               "Market position statements",
+        assert list(links) == ["Overview", "Market map", "Spend", "Equality and access",
+                               "Outcomes and quality", "Market position statements",
                                "Funding streams", "Managed-account organisations",
                                "Allocations", "Commissioners", "Pay providers", "Jobs and email"]
         assert all(ratio >= 4.5 for ratio in links.values()), (url, links)

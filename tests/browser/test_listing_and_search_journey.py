@@ -215,7 +215,7 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     main = visitor.locator("main").inner_text()
     assert "Run by the people who use it" in main
     assert "Seven of our nine trustees use our groups." in main
-    assert "4 (a micro-provider: fewer than 10 staff)" in main
+    assert "4 (a micro-provider: 8 or fewer staff)" in main
     expect(visitor.get_by_role("link", name="Canal photography walks")).to_be_visible()
     assert visitor.locator("script").count() == 0
 

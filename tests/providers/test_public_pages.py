@@ -103,7 +103,7 @@ def test_the_provider_page_shows_the_profile_and_only_active_services(client):
     assert "Run by the people who use it" in page
     assert "<p>Members elect the board.</p>" in page
     assert "User-led organisation" in page and "Micro-provider" in page
-    assert "fewer than 10 staff" in page
+    assert "8 or fewer staff" in page
     assert f'href="/services/{service.id}">Photography walks</a>' in page
     assert "Online chat" in page and "Anywhere (online)" in page
     assert "Hidden pause" not in page
@@ -126,7 +126,7 @@ def test_the_service_page_explains_dbs_insurance_micro_provider_and_brokerage(cl
     for question, meaning in (
             ("What is a DBS check?", "looks at a person’s criminal record"),
             ("What does this insurance cover?", "Public liability insurance pays out if"),
-            ("What is a micro-provider?", "fewer than 10 staff"),
+            ("What is a micro-provider?", "8 or fewer staff"),
             ("What is brokerage?", "helps you plan your support and arrange it"),
             ("What does user-led mean?", "run by people who use support like this")):
         assert f"<summary>{question}</summary>" in page and meaning in page

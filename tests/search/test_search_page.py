@@ -50,7 +50,7 @@ def test_results_show_badges_prices_areas_and_ratings(client):
     assert "Not yet rated" in page and "4.3 out of 5 (7 reviews)" in page
     # ULO and micro-provider are explained in plain words beside their filters
     assert "Run by the people who use its services" in page
-    assert "fewer than 10 staff" in page
+    assert "8 or fewer staff" in page
 
 
 def test_filters_narrow_the_results_and_show_facet_counts(client):

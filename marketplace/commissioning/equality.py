@@ -1,0 +1,154 @@
+"""Equality and access: what people asked for against what is offered (docs/spend-view.md).
+True counts; equality_figures puts them through disclosure control.
+
+In the period [since, until):
+- languages: searches that used the language filter (the search log's filters['language'],
+  set by the filter or by a word such as "Urdu"), and needs posted asking for a language,
+  against active services offering it;
+- specialisms: active services offering each. Neither the search log nor a need records a
+  specialism today, so nothing is counted as asked for;
+- evenings and weekends: searches with that filter and needs whose timing is evenings or
+  weekends, against active services marked as running then;
+- each postcode district, rural or urban (areas.RURAL_DISTRICTS): active services reaching it
+  (listing it or its authority), searches for it, those that found nothing, and needs posted
+  in it.
+The area and category filters narrow everything as on the market map.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from marketplace import areas
+from marketplace.commissioning.market_map import MarketQuery
+from marketplace.commissioning.market_map import _authority_of as authority_of
+from marketplace.extensions import db
+from marketplace.needs.models import Need
+from marketplace.providers.models import Service
+from marketplace.search.models import SearchLogEntry
+
+TIMINGS = [("evenings", "Evenings"), ("weekends", "Weekends")]
+
+
+@dataclass
+class Demand:
+    searches: int = 0
+    needs: int = 0
+    services: int = 0
+
+    @property
+    def asked(self) -> int:
+        return self.searches + self.needs
+
+
+@dataclass
+class District:
+    district: str
+    authority: str
+    rural: bool
+    services: int = 0
+    searches: int = 0
+    zero_result: int = 0
+    needs: int = 0
+
+
+@dataclass
+class Equality:
+    languages: dict[str, Demand] = field(default_factory=dict)
+    specialisms: Counter = field(default_factory=Counter)
+    timings: dict[str, Demand] = field(default_factory=dict)
+    districts: list[District] = field(default_factory=list)
+
+
+def _districts_in_scope(query: MarketQuery) -> list[str]:
+    if query.district:
+        return [query.district]
+    return [district for district, authority in areas.DISTRICT_TO_AUTHORITY.items()
+            if not query.authority or authority == query.authority]
+
+
+def equality(query: MarketQuery) -> Equality:
+    found = Equality()
+    in_scope = _districts_in_scope(query)
+    districts = {d: District(d, areas.DISTRICT_TO_AUTHORITY[d], d in areas.RURAL_DISTRICTS)
+                 for d in in_scope}
+
+    def demand(table: dict[str, Demand], key: str) -> Demand:
+        return table.setdefault(key, Demand())
+
+    for service in _services(query):
+        reached = [d for d in in_scope if d in (service.postcode_districts or [])
+                   or areas.DISTRICT_TO_AUTHORITY[d] in (service.local_authorities or [])]
+        if not reached:
+            continue
+        for district in reached:
+            districts[district].services += 1
+        for language in service.languages or []:
+            demand(found.languages, language).services += 1
+        found.specialisms.update(service.specialisms or [])
+        for key, _ in TIMINGS:
+            if getattr(service, key):
+                demand(found.timings, key).services += 1
+    for filters, area, result_count in _searches(query):
+        if (query.authority or query.district) and not _area_matches(query, area):
+            continue
+        if filters.get("language"):
+            demand(found.languages, filters["language"]).searches += 1
+        for key, _ in TIMINGS:
+            if filters.get(key) == "true":
+                demand(found.timings, key).searches += 1
+        if area in districts:
+            districts[area].searches += 1
+            districts[area].zero_result += result_count == 0
+    for language, timing, district in _needs(query):
+        if language:
+            demand(found.languages, language).needs += 1
+        if timing in dict(TIMINGS):
+            demand(found.timings, timing).needs += 1
+        if district in districts:
+            districts[district].needs += 1
+    found.districts = sorted(districts.values(), key=lambda d: (not d.rural, d.district))
+    return found
+
+
+def _area_matches(query: MarketQuery, area: str | None) -> bool:
+    if query.district:
+        return area == query.district
+    return authority_of(area) == query.authority
+
+
+def _services(query: MarketQuery):
+    return db.session.execute(sa.select(
+        Service.local_authorities, Service.postcode_districts, Service.languages,
+        Service.specialisms, Service.evenings, Service.weekends)
+        .where(Service.status == "active",
+               *([Service.category == query.category] if query.category else []))).all()
+
+
+def _searches(query: MarketQuery):
+    rows = db.session.execute(sa.select(
+        SearchLogEntry.filters, SearchLogEntry.area, SearchLogEntry.result_count)
+        .where(SearchLogEntry.created_at >= query.since,
+               SearchLogEntry.created_at < query.until)).all()
+    for filters, area, result_count in rows:
+        filters = filters or {}
+        if query.category and filters.get("category") != query.category:
+            continue
+        yield filters, area, result_count
+
+
+def _needs(query: MarketQuery):
+    rows = db.session.execute(sa.select(Need.language, Need.timing, Need.postcode_district,
+                                        Need.local_authority)
+                              .where(Need.created_at >= query.since,
+                                     Need.created_at < query.until,
+                                     *([Need.category == query.category]
+                                       if query.category else []))).all()
+    for language, timing, district, authority in rows:
+        if query.district and district != query.district:
+            continue
+        if query.authority and authority != query.authority:
+            continue
+        yield language, timing, district

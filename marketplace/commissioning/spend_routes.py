@@ -1,0 +1,53 @@
+"""The commissioners' spend view (/commissioning/spend and its CSV): money budgets paid to
+providers, by kind of support, area, month, funding stream and route, with the share reaching
+user-led organisations and micro-providers, the direct-payment share and pools. Commissioners
+only; every figure passes through disclosure control (docs/spend-view.md)."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+
+from marketplace.budgets.csv_cells import csv_document, safe_text
+from marketplace.commissioning import spend, spend_figures
+from marketplace.commissioning.disclosure import current_rule
+from marketplace.commissioning.market_forms import MarketFilterForm
+from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.times import utcnow
+
+
+def shown_for(form: MarketFilterForm) -> spend_figures.ShownSpend:
+    query = form.market_query()
+    return spend_figures.shown_spend(spend.spend(query), spend.budgets_in_period(query),
+                                     spend.pools(query), current_rule())
+
+
+def csv_response(rows: list[list[str]], name: str, form: MarketFilterForm) -> Response:
+    """A CSV download named for the view and the period (shared by the market views)."""
+    start, end = form.period()
+    cells = [[safe_text(cell) for cell in row] for row in rows]
+    return Response(csv_document(cells), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="{name}-{start.isoformat()}-to-{end.isoformat()}.csv"'})
+
+
+@blueprint.route("/spend", endpoint="spend")
+@commissioner_only
+def spend_view():
+    form = MarketFilterForm(request.args)
+    if not form.validate():
+        return render_template("commissioning/spend/spend.html", form=form, shown=None,
+                               worked_out_at=utcnow()), 400
+    shown = shown_for(form)
+    return render_template(
+        "commissioning/spend/spend.html", form=form, shown=shown, period=form.period(),
+        chart=spend_figures.chart_rows(shown), worked_out_at=utcnow(),
+        england=spend_figures.ENGLAND_DIRECT_PAYMENT_PERCENT,
+        query_string=request.query_string.decode())
+
+
+@blueprint.route("/spend.csv")
+@commissioner_only
+def spend_csv():
+    form = MarketFilterForm(request.args)
+    if not form.validate():
+        abort(400)
+    return csv_response(spend_figures.csv_rows(shown_for(form)), "spend", form)
