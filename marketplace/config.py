@@ -127,6 +127,9 @@ class Config:
     #: reviews cannot outrank many (a Bayesian average; docs/reviews.md).
     REVIEW_PRIOR_COUNT = int(os.environ.get("REVIEW_PRIOR_COUNT", "5"))
     REVIEW_PRIOR_STARS = float(os.environ.get("REVIEW_PRIOR_STARS", "3.5"))
+    #: London days after an order is confirmed delivered that its holder is reminded, once,
+    #: to review it (reviews/reminders.py; docs/reviews.md).
+    REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "3"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

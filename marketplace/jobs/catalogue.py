@@ -14,6 +14,7 @@ JOB_MODULES = (
     "marketplace.search.jobs",
     "marketplace.pools.jobs",
     "marketplace.needs.jobs",
+    "marketplace.reviews.jobs",
 )
 
 

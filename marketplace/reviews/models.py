@@ -59,7 +59,9 @@ class Review(db.Model):
         return "Anonymous" if self.shown_as == "anonymous" else self.holder.display_name
 
 
-MODERATION_ACTIONS = ("publish", "reject")
+#: "edit": a moderator edited personal data out of the text; its reason is the note the author
+#: reads (reviews/redaction.py).
+MODERATION_ACTIONS = ("publish", "reject", "edit")
 
 
 class ReviewAction(db.Model):

@@ -23,7 +23,7 @@ def test_0013_upgrades_a_database_with_orders_and_guards_its_reviews(migrated_da
         order_id = delivered_order(market).id
         db.session.remove()
 
-        downgrade(revision="-1")  # the database as it was before reviews, rows and all
+        downgrade(revision="0012")  # the database as it was before reviews, rows and all
         with db.engine.begin() as connection:
             tables = sa.inspect(connection).get_table_names()
             assert "reviews" not in tables and "review_actions" not in tables
