@@ -16,7 +16,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from marketplace.accounts import sessions
@@ -108,7 +108,8 @@ def set_first_password(token: str, password: str) -> User:
 
 def _send_welcome(commissioner: User, user: User) -> None:
     site = current_app.config.get("SITE_URL", "http://127.0.0.1:5000")
-    link = site + url_for("moderation.welcome", token=welcome_token(user))
+    # A plain path, not url_for, so appointing works outside a request too (a command).
+    link = f"{site}/moderation/welcome/{welcome_token(user)}"
     queue_email(user.email, "You are a reviews moderator on Pathways", (
         f"Hello {user.display_name},\n\n"
         f"{commissioner.display_name} has asked you to help check reviews on Pathways before "

@@ -44,7 +44,8 @@ def failed_job(app, monkeypatch):
                                                     "prune-job-runs": "succeeded",
                                                     "check-ledger": "succeeded",
                                                     "pool-deadlines": "succeeded",
-                                                    "need-expiry": "succeeded"}
+                                                    "need-expiry": "succeeded",
+                                                    "review-reminders": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):
