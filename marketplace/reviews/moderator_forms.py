@@ -3,7 +3,7 @@ password, and a moderator's edit of a held review."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 
 from marketplace.accounts.forms import RegistrationForm
 from marketplace.commissioning.forms import AccountForm
@@ -17,7 +17,7 @@ class AppointForm(AccountForm):
 
 
 class RemoveForm(FlaskForm):
-    confirmed = HiddenField(default="yes")
+    """Only the CSRF token: removing a moderator is one button."""
 
 
 class FirstPasswordForm(FlaskForm):

@@ -147,6 +147,7 @@ def test_removing_a_moderator_stops_the_role_at_once(app, market):
                             data={"reason": ""}).status_code == 302
     assert anonymous(app).post("/login", data={"email": rae.email,
                                                "password": PASSWORD}).status_code != 302
+    assert rae_browser.get(PAGE).status_code == 302
     assert db.session.get(Review, review.id).state == "held"
     # Removing twice finds nobody.
     assert commissioner.post(f"{PAGE}/{rae.id}/remove").status_code == 404

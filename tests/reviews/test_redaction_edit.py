@@ -96,7 +96,10 @@ def test_an_edit_is_escaped_and_only_for_a_review_still_waiting(app, market):
 def test_nobody_but_a_moderator_can_edit(app, market):
     _order, review = held_review(app, market, text=WORDS)
     rae = appoint(app, market)
+    removed = browser(app, rae)
     browser(app, market.commissioner).post(f"/moderation/moderators/{rae.id}/remove")
+    assert removed.post(f"/moderation/reviews/{review.id}/edit", data=_edit(
+        review, text="Hacked.", note=NOTE)).status_code == 302  # logged out: to log in
     for person in (market.sam, market.provider_owner, market.staff, make_user("supporter")):
         refused = browser(app, person).post(f"/moderation/reviews/{review.id}/edit",
                                             data=_edit(review, text="Hacked.", note=NOTE))
