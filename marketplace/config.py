@@ -138,6 +138,9 @@ class Config:
     #: London days a 1 or 2 star review (with nothing else found) waits before it shows, so the
     #: provider is told and may reply first; the worker publishes it then (docs/reviews.md).
     REVIEW_LOW_STARS_HOLD_DAYS = int(os.environ.get("REVIEW_LOW_STARS_HOLD_DAYS", "2"))
+    #: London days after an order is confirmed delivered that its holder is reminded, once,
+    #: to review it (reviews/reminders.py; docs/reviews.md).
+    REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "3"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace.columns import one_of
 from marketplace.extensions import db
 from marketplace.times import utcnow
 
@@ -18,6 +19,8 @@ ROLES: list[tuple[str, str]] = [
     ("provider", "Provider of support"),
     ("commissioner", "Commissioner"),
     ("account_manager", "Managed-account organisation staff"),
+    #: Appointed by a commissioner to work the reviews queue only (reviews/moderators.py).
+    ("moderator", "Review moderator"),
 ]
 SELF_REGISTER_ROLES = ("holder", "supporter", "provider")
 
@@ -48,9 +51,7 @@ class User(UserMixin, db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "role IN ('holder', 'supporter', 'provider', 'commissioner', 'account_manager')", name="role_known"
-        ),
+        sa.CheckConstraint(one_of("role", tuple(value for value, _ in ROLES)), name="role_known"),
     )
 
     def set_password(self, password: str) -> None:

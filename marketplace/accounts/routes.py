@@ -45,6 +45,7 @@ def _home_for(user: User) -> str:
         "holder": "budgets.my_budget",
         "supporter": "supporters.people",
         "commissioner": "commissioning.overview",
+        "moderator": "moderation.queue",
     }
     return url_for(homes.get(user.role, "pages.home"))
 

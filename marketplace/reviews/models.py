@@ -75,9 +75,11 @@ class Review(db.Model):
         return self.state == "held" and self.hold_until is not None
 
 
-#: publish / reject: a held review; keep / remove: a reported one (remove rejects it);
-#: publish_reply / reject_reply: a provider's held reply.
-MODERATION_ACTIONS = ("publish", "reject", "keep", "remove", "publish_reply", "reject_reply")
+#: publish / reject: a held review; edit: a moderator edited personal data out of the text
+#: (its reason is the note the author reads, reviews/redaction.py); keep / remove: a reported
+#: review (remove rejects it); publish_reply / reject_reply: a provider's held reply.
+MODERATION_ACTIONS = ("publish", "reject", "edit", "keep", "remove", "publish_reply",
+                      "reject_reply")
 
 
 class ReviewAction(db.Model):

@@ -1,6 +1,6 @@
 """The moderators' queue: held reviews, oldest first, published or rejected by a person.
 
-Moderators are commissioners for now (issue 9's appointed moderator role comes later). Every
+Moderators are commissioners and the people they appoint (reviews/moderators.py). Every
 decision is a ReviewAction row: who, when and why. A rejection must say why, in words the
 author reads on their review page; a safeguarding review is only ever decided here, by a person.
 """
@@ -15,7 +15,7 @@ from marketplace.reviews.models import Review, ReviewAction
 from marketplace.reviews.rating import refresh_rating
 from marketplace.times import utcnow
 
-MODERATOR_ROLES = ("commissioner",)
+MODERATOR_ROLES = ("commissioner", "moderator")
 #: The actions that decide the review itself (not a report of it, nor its reply).
 REVIEW_DECISIONS = ("publish", "reject", "remove")
 

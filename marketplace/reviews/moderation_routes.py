@@ -1,5 +1,6 @@
 """The moderators' queue (/moderation): held reviews with the detectors' reasons, published
-or rejected by a person. Commissioners only; everyone else 403."""
+or rejected by a person. Moderators only (commissioners and appointed moderators); everyone
+else 403. The appointed moderators' pages and the edit are in moderator_routes."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -55,3 +56,5 @@ def decide(review_id: int, decision: str):
 
 # Held replies and reported reviews add their decisions to this blueprint.
 from marketplace.reviews import queue_routes  # noqa: E402,F401
+# Registers the appointed moderators' pages and the edit on this blueprint.
+from marketplace.reviews import moderator_routes  # noqa: E402,F401

@@ -2,7 +2,7 @@
 reports of a message (docs/enquiries.md)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 20:24:43
 
 New tables only, so an existing database upgrades with its rows untouched. The rules that
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
