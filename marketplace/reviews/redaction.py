@@ -19,7 +19,7 @@ from marketplace.orders.models import Order
 from marketplace.reviews import detectors, moderation
 from marketplace.reviews.models import Review, ReviewAction
 # The same staff names the review was checked against when it was written.
-from marketplace.reviews.services import LOW_STARS, LOW_STARS_REASON, _staff_names
+from marketplace.reviews.services import LOW_STARS, _staff_names
 
 
 def _findings(review: Review) -> detectors.Findings:
@@ -31,10 +31,7 @@ def _findings(review: Review) -> detectors.Findings:
 def _reasons_now(review: Review) -> list[str]:
     """The reasons it was held, read again from the edited text: the old ones quote the
     details that were just removed ("A phone number: 07700 900123")."""
-    reasons = [finding.reason for finding in _findings(review)]
-    if review.stars <= LOW_STARS:
-        reasons.append(LOW_STARS_REASON)
-    return reasons
+    return [finding.reason for finding in _findings(review)]
 
 
 def suggested_text(review: Review) -> str:
