@@ -21,6 +21,7 @@ from marketplace.payments.models import CardPayment, CardRefund, WebhookEvent  #
 from marketplace.pools.models import Pool, PoolMember  # noqa: F401
 from marketplace.needs.models import Need, Quote  # noqa: F401
 from marketplace.reviews.models import Review, ReviewAction  # noqa: F401
+from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

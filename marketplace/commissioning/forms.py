@@ -7,7 +7,7 @@ budgets.services.allocate_budget, which refuses the same things if a form is byp
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,10 +16,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, StopValidation
+from wtforms.validators import Email, EqualTo, Length, StopValidation
 
 from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
+from marketplace.money import pence_to_pounds_text
 from marketplace.forms import (
     ChoiceField,
     ChoiceRadioField,
@@ -30,6 +31,7 @@ from marketplace.forms import (
     at_most,
     trimmed,
 )
+from marketplace.times import london_today
 from marketplace.vocabulary import CATEGORIES
 
 #: The longest budget period a commissioner can set in one allocation.
@@ -95,6 +97,12 @@ class SpendingRuleForm(FlaskForm):
     )
 
 
+class RuleReasonForm(FlaskForm):
+    """A new reason for a rule that already exists: its category stays."""
+
+    reason = SpendingRuleForm.reason
+
+
 # --- organisations and accounts ---------------------------------------------------------------
 
 
@@ -136,6 +144,16 @@ class OrganisationForm(FlaskForm):
             )
 
 
+def organisation_form_for(organisation) -> OrganisationForm:
+    """The organisation's form, filled in with what is saved unless something was posted."""
+    return OrganisationForm(data={
+        "name": organisation.name, "kind": organisation.kind,
+        "auto_approve_limit": pence_to_pounds_text(organisation.auto_approve_limit_pence),
+        "auto_confirm_days": str(organisation.auto_confirm_days),
+        "contact_email": organisation.contact_email,
+    })
+
+
 class AccountForm(FlaskForm):
     """A staff or commissioner account created by a commissioner, with a temporary password
     the commissioner passes on to the person."""
@@ -156,6 +174,29 @@ class AccountForm(FlaskForm):
             Length(min=MIN_PASSWORD_LENGTH, max=200,
                    message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
         ],
+    )
+
+
+class InvitationForm(FlaskForm):
+    """A new commissioner, invited by email: they choose their own password."""
+
+    display_name = AccountForm.display_name
+    email = AccountForm.email
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        validators=[
+            Required("Create a password"),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
+        ],
+    )
+    confirm_password = PasswordField(
+        "Type the password again",
+        validators=[Required("Type the password again"),
+                    EqualTo("password", message="The two passwords do not match")],
     )
 
 
@@ -242,3 +283,33 @@ class AllocationForm(FlaskForm):
             self[name].errors = [message]
         else:
             self.form_errors.append(message)
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+#: The period the audit log shows when none is asked for: the last 30 London days.
+AUDIT_DEFAULT_DAYS = 30
+
+
+class AuditFilterForm(FlaskForm):
+    """Read from the query string (no CSRF token: reading changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    start = PlainDateField("From")
+    end = PlainDateField("To")
+    kind = ChoiceField("What to show", choices=[("", "Everything")], required=False,
+                       missing_message="Choose what to show from the list")
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", "Everything"), *kinds]
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise StopValidation("The 'to' date must be the same as or after the 'from' date")
+
+    def period(self) -> tuple[date, date]:
+        end = self.end.data or london_today()
+        return self.start.data or end - timedelta(days=AUDIT_DEFAULT_DAYS - 1), end
