@@ -42,8 +42,8 @@ from marketplace.times import format_datetime
 PER_PAGE = 50
 KINDS = [
     ("money", "Money movements"),
-    ("commissioners", "Commissioners' actions"),
-    ("supporters", "Supporters' access"),
+    ("commissioners", "Commissioners’ actions"),
+    ("supporters", "Supporters’ access"),
 ]
 MOVEMENTS = {
     "allocation": "Paid into a budget from its funding stream",
@@ -281,7 +281,7 @@ def _order_events(ids: list[int]) -> dict[int, AuditEntry]:
 def _plans(ids: list[int]) -> dict[int, AuditEntry]:
     return {
         plan_id: AuditEntry(at=plan.updated_at, kind="supporters",
-                            what="A supporter changed a budget holder's support plan (the "
+                            what="A supporter changed a budget holder’s support plan (the "
                                  "latest change; earlier ones are not kept)",
                             reference=f"Plan P-{plan_id:05d}")
         for plan_id, plan in _by_id(SupportPlan, ids).items()
@@ -296,7 +296,7 @@ _BUILDERS = {
     "grant_invited": _grants("created_at", _invited_words),
     "grant_accepted": _grants("accepted_at", lambda grant: "A supporter accepted an invitation "
                               "and can now act for a budget holder"),
-    "grant_revoked": _grants("revoked_at", lambda grant: "A budget holder stopped a supporter's "
+    "grant_revoked": _grants("revoked_at", lambda grant: "A budget holder stopped a supporter’s "
                              "access" if grant.accepted_at else "A budget holder cancelled an "
                              "invitation to a supporter"),
     "order_event": _order_events,
