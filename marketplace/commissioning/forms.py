@@ -16,10 +16,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, EqualTo, Length, StopValidation
+from wtforms.validators import Email, Length, StopValidation
 
-from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
+from marketplace.accounts.forms import MIN_PASSWORD_LENGTH, RegistrationForm
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
+from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.money import pence_to_pounds_text
 from marketplace.forms import (
     ChoiceField,
@@ -185,19 +186,10 @@ class InvitationForm(FlaskForm):
 
 
 class ChoosePasswordForm(FlaskForm):
-    password = PasswordField(
-        "Create a password",
-        validators=[
-            Required("Create a password"),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
-        ],
-    )
-    confirm_password = PasswordField(
-        "Type the password again",
-        validators=[Required("Type the password again"),
-                    EqualTo("password", message="The two passwords do not match")],
-    )
+    """The invited person's own password, with the same rules as when anyone registers."""
+
+    password = RegistrationForm.password
+    confirm_password = RegistrationForm.confirm_password
 
 
 # --- allocations ------------------------------------------------------------------------------
@@ -292,23 +284,21 @@ AUDIT_DEFAULT_DAYS = 30
 
 
 class AuditFilterForm(FlaskForm):
-    """Read from the query string (no CSRF token: reading changes nothing)."""
+    """Read from the query string (no CSRF token: reading changes nothing). The period is
+    checked as the market views check theirs."""
 
     class Meta:
         csrf = False
 
-    start = PlainDateField("From")
-    end = PlainDateField("To")
+    start = MarketFilterForm.start
+    end = MarketFilterForm.end
     kind = ChoiceField("What to show", choices=[("", "Everything")], required=False,
                        missing_message="Choose what to show from the list")
+    validate_end = MarketFilterForm.validate_end
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", "Everything"), *kinds]
-
-    def validate_end(self, field):
-        if field.data and self.start.data and field.data < self.start.data:
-            raise StopValidation("The 'to' date must be the same as or after the 'from' date")
 
     def period(self) -> tuple[date, date]:
         end = self.end.data or london_today()

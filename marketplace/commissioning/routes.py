@@ -146,7 +146,7 @@ def edit_stream(stream_id: int):
             db.session.commit()
             _saved(change, "The funding stream’s details are")
             return redirect(url_for(".stream_detail", stream_id=stream.id))
-    return render_template("commissioning/stream_edit.html", form=form, stream=stream,
+    return render_template("commissioning/stream_form.html", form=form, stream=stream,
                            kind_locked=editing.stream_in_use(stream)), _status_for(form)
 
 
@@ -252,7 +252,7 @@ def edit_organisation(organisation_id: int):
             db.session.commit()
             _saved(change, "The organisation’s details are")
             return redirect(url_for(".organisation_detail", organisation_id=organisation.id))
-    return render_template("commissioning/organisation_edit.html", form=form,
+    return render_template("commissioning/organisation_form.html", form=form,
                            organisation=organisation), _status_for(form)
 
 
