@@ -42,8 +42,17 @@ def _me():
     return current_user._get_current_object()
 
 
-def _saved(change, what: str) -> None:
+def _save_edit(form, default_field: str, edit, what: str, target: str):
+    """Run one of commissioning.editing's edits for a valid form: commit and go to `target`,
+    or show the refusal beside its field (None, so the caller shows the form again)."""
+    try:
+        change = edit()
+    except DomainError as error:
+        _show_domain_error(form, error, default_field)
+        return None
+    db.session.commit()
     flash(f"{what} saved." if change is not None else "Nothing was changed.", "success")
+    return redirect(target)
 
 
 @blueprint.context_processor
@@ -135,17 +144,12 @@ def set_rule(stream_id: int):
 def edit_stream(stream_id: int):
     stream = services.get_funding_stream(stream_id)
     form = FundingStreamForm(obj=stream)
-    if form.validate_on_submit():
-        try:
-            change = editing.edit_funding_stream(
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "name", lambda: editing.edit_funding_stream(
                 stream, name=form.name.data, kind=form.kind.data,
-                description=form.description.data or "", actor=_me())
-        except DomainError as error:
-            _show_domain_error(form, error, "name")
-        else:
-            db.session.commit()
-            _saved(change, "The funding stream’s details are")
-            return redirect(url_for(".stream_detail", stream_id=stream.id))
+                description=form.description.data or "", actor=_me()),
+            "The funding stream’s details are", url_for(".stream_detail", stream_id=stream.id))):
+        return saved
     return render_template("commissioning/stream_form.html", form=form, stream=stream,
                            kind_locked=editing.stream_in_use(stream)), _status_for(form)
 
@@ -156,16 +160,11 @@ def edit_rule(stream_id: int, rule_id: int):
     stream = services.get_funding_stream(stream_id)
     rule = services.get_spending_rule(stream, rule_id)
     form = RuleReasonForm(obj=rule)
-    if form.validate_on_submit():
-        try:
-            change = editing.change_rule_reason(stream, rule.id, reason=form.reason.data,
-                                                actor=_me())
-        except DomainError as error:
-            _show_domain_error(form, error, "reason")
-        else:
-            db.session.commit()
-            _saved(change, "The new reason is")
-            return redirect(url_for(".stream_detail", stream_id=stream.id))
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "reason", lambda: editing.change_rule_reason(
+                stream, rule.id, reason=form.reason.data, actor=_me()),
+            "The new reason is", url_for(".stream_detail", stream_id=stream.id))):
+        return saved
     return render_template("commissioning/rule_edit.html", form=form, stream=stream,
                            rule=rule), _status_for(form)
 
@@ -239,19 +238,15 @@ def organisation_detail(organisation_id: int):
 def edit_organisation(organisation_id: int):
     organisation = services.get_organisation(organisation_id)
     form = organisation_form_for(organisation)
-    if form.validate_on_submit():
-        try:
-            change = editing.edit_organisation(
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "name", lambda: editing.edit_organisation(
                 organisation, name=form.name.data, kind=form.kind.data,
                 auto_approve_limit_pence=form.auto_approve_limit.pence,
                 auto_confirm_days=form.auto_confirm_days.number,
-                contact_email=form.contact_email.data or "", actor=_me())
-        except DomainError as error:
-            _show_domain_error(form, error, "name")
-        else:
-            db.session.commit()
-            _saved(change, "The organisation’s details are")
-            return redirect(url_for(".organisation_detail", organisation_id=organisation.id))
+                contact_email=form.contact_email.data or "", actor=_me()),
+            "The organisation’s details are",
+            url_for(".organisation_detail", organisation_id=organisation.id))):
+        return saved
     return render_template("commissioning/organisation_form.html", form=form,
                            organisation=organisation), _status_for(form)
 
