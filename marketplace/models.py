@@ -25,6 +25,7 @@ from marketplace.commissioning.models import ServiceDecision  # noqa: F401
 from marketplace.commissioning.statement_models import MarketPositionStatement  # noqa: F401
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
+from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

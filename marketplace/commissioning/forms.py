@@ -7,7 +7,7 @@ budgets.services.allocate_budget, which refuses the same things if a form is byp
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,8 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, StopValidation
 
-from marketplace.accounts.forms import MIN_PASSWORD_LENGTH
+from marketplace.accounts.forms import MIN_PASSWORD_LENGTH, RegistrationForm
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
+from marketplace.commissioning.market_forms import MarketFilterForm
+from marketplace.money import pence_to_pounds_text
 from marketplace.forms import (
     ChoiceField,
     ChoiceRadioField,
@@ -30,6 +32,7 @@ from marketplace.forms import (
     at_most,
     trimmed,
 )
+from marketplace.times import london_today
 from marketplace.vocabulary import CATEGORIES
 
 #: The longest budget period a commissioner can set in one allocation.
@@ -95,6 +98,12 @@ class SpendingRuleForm(FlaskForm):
     )
 
 
+class RuleReasonForm(FlaskForm):
+    """A new reason for a rule that already exists: its category stays."""
+
+    reason = SpendingRuleForm.reason
+
+
 # --- organisations and accounts ---------------------------------------------------------------
 
 
@@ -136,6 +145,16 @@ class OrganisationForm(FlaskForm):
             )
 
 
+def organisation_form_for(organisation) -> OrganisationForm:
+    """The organisation's form, filled in with what is saved unless something was posted."""
+    return OrganisationForm(data={
+        "name": organisation.name, "kind": organisation.kind,
+        "auto_approve_limit": pence_to_pounds_text(organisation.auto_approve_limit_pence),
+        "auto_confirm_days": str(organisation.auto_confirm_days),
+        "contact_email": organisation.contact_email,
+    })
+
+
 class AccountForm(FlaskForm):
     """A staff or commissioner account created by a commissioner, with a temporary password
     the commissioner passes on to the person."""
@@ -157,6 +176,20 @@ class AccountForm(FlaskForm):
                    message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
         ],
     )
+
+
+class InvitationForm(FlaskForm):
+    """A new commissioner, invited by email: they choose their own password."""
+
+    display_name = AccountForm.display_name
+    email = AccountForm.email
+
+
+class ChoosePasswordForm(FlaskForm):
+    """The invited person's own password, with the same rules as when anyone registers."""
+
+    password = RegistrationForm.password
+    confirm_password = RegistrationForm.confirm_password
 
 
 # --- allocations ------------------------------------------------------------------------------
@@ -242,3 +275,31 @@ class AllocationForm(FlaskForm):
             self[name].errors = [message]
         else:
             self.form_errors.append(message)
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+#: The period the audit log shows when none is asked for: the last 30 London days.
+AUDIT_DEFAULT_DAYS = 30
+
+
+class AuditFilterForm(FlaskForm):
+    """Read from the query string (no CSRF token: reading changes nothing). The period is
+    checked as the market views check theirs."""
+
+    class Meta:
+        csrf = False
+
+    start = MarketFilterForm.start
+    end = MarketFilterForm.end
+    kind = ChoiceField("What to show", choices=[("", "Everything")], required=False,
+                       missing_message="Choose what to show from the list")
+    validate_end = MarketFilterForm.validate_end
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", "Everything"), *kinds]
+
+    def period(self) -> tuple[date, date]:
+        end = self.end.data or london_today()
+        return self.start.data or end - timedelta(days=AUDIT_DEFAULT_DAYS - 1), end

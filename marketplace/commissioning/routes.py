@@ -6,30 +6,53 @@ log in.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.accounts.permissions import role_required
 from marketplace.budgets import services as budget_services
 from marketplace.budgets.models import ORGANISATION_KINDS, STREAM_KINDS
-from marketplace.commissioning import services
+from marketplace.budgets.csv_cells import csv_document, safe_text
+from marketplace.commissioning import audit, editing, invitations, services
 from marketplace.commissioning.forms import (
     AccountForm,
     AllocationForm,
+    AuditFilterForm,
+    ChoosePasswordForm,
     FundingStreamForm,
+    InvitationForm,
     OrganisationForm,
+    RuleReasonForm,
     SpendingRuleForm,
+    organisation_form_for,
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ids import query_int
 from marketplace.jobs import status as job_status
 from marketplace.notifications import delivery
-from marketplace.times import london_today
+from marketplace.times import london_day_bounds, london_today, utcnow
 
 blueprint = Blueprint("commissioning", __name__, url_prefix="/commissioning")
 commissioner_only = role_required("commissioner")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _save_edit(form, default_field: str, edit, what: str, target: str):
+    """Run one of commissioning.editing's edits for a valid form: commit and go to `target`,
+    or show the refusal beside its field (None, so the caller shows the form again)."""
+    try:
+        change = edit()
+    except DomainError as error:
+        _show_domain_error(form, error, default_field)
+        return None
+    db.session.commit()
+    flash(f"{what} saved." if change is not None else "Nothing was changed.", "success")
+    return redirect(target)
 
 
 @blueprint.context_processor
@@ -85,7 +108,8 @@ def new_stream():
 
 def _render_stream(stream, form, status: int = 200):
     return (
-        render_template("commissioning/stream_detail.html", stream=stream, form=form),
+        render_template("commissioning/stream_detail.html", stream=stream, form=form,
+                        history=editing.history(stream=stream), change_text=audit.change_text),
         status,
     )
 
@@ -104,9 +128,8 @@ def set_rule(stream_id: int):
     if form.validate_on_submit():
         replacing = budget_services.blocked_reason(stream, form.category.data) is not None
         try:
-            budget_services.set_spending_rule(
-                stream, category=form.category.data, reason=form.reason.data
-            )
+            editing.set_rule(stream, category=form.category.data, reason=form.reason.data,
+                             actor=_me())
         except DomainError as error:
             _show_domain_error(form, error, "reason")
         else:
@@ -116,11 +139,41 @@ def set_rule(stream_id: int):
     return _render_stream(stream, form, 400)
 
 
+@blueprint.route("/streams/<int:stream_id>/edit", methods=["GET", "POST"])
+@commissioner_only
+def edit_stream(stream_id: int):
+    stream = services.get_funding_stream(stream_id)
+    form = FundingStreamForm(obj=stream)
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "name", lambda: editing.edit_funding_stream(
+                stream, name=form.name.data, kind=form.kind.data,
+                description=form.description.data or "", actor=_me()),
+            "The funding stream’s details are", url_for(".stream_detail", stream_id=stream.id))):
+        return saved
+    return render_template("commissioning/stream_form.html", form=form, stream=stream,
+                           kind_locked=editing.stream_in_use(stream)), _status_for(form)
+
+
+@blueprint.route("/streams/<int:stream_id>/rules/<int:rule_id>", methods=["GET", "POST"])
+@commissioner_only
+def edit_rule(stream_id: int, rule_id: int):
+    stream = services.get_funding_stream(stream_id)
+    rule = services.get_spending_rule(stream, rule_id)
+    form = RuleReasonForm(obj=rule)
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "reason", lambda: editing.change_rule_reason(
+                stream, rule.id, reason=form.reason.data, actor=_me()),
+            "The new reason is", url_for(".stream_detail", stream_id=stream.id))):
+        return saved
+    return render_template("commissioning/rule_edit.html", form=form, stream=stream,
+                           rule=rule), _status_for(form)
+
+
 @blueprint.route("/streams/<int:stream_id>/rules/<int:rule_id>/remove", methods=["POST"])
 @commissioner_only
 def remove_rule(stream_id: int, rule_id: int):
     stream = services.get_funding_stream(stream_id)
-    budget_services.remove_spending_rule(stream, rule_id)
+    editing.remove_rule(stream, rule_id, actor=_me())
     db.session.commit()
     flash("The rule is removed: this budget can now be used for that category.", "success")
     return redirect(url_for(".stream_detail", stream_id=stream.id))
@@ -166,6 +219,8 @@ def _render_organisation(organisation, form, status: int = 200):
             organisation=organisation,
             staff=services.staff_of(organisation),
             form=form,
+            history=editing.history(organisation=organisation),
+            change_text=audit.change_text,
         ),
         status,
     )
@@ -176,6 +231,24 @@ def _render_organisation(organisation, form, status: int = 200):
 def organisation_detail(organisation_id: int):
     organisation = services.get_organisation(organisation_id)
     return _render_organisation(organisation, AccountForm(formdata=None))
+
+
+@blueprint.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@commissioner_only
+def edit_organisation(organisation_id: int):
+    organisation = services.get_organisation(organisation_id)
+    form = organisation_form_for(organisation)
+    if form.validate_on_submit() and (saved := _save_edit(
+            form, "name", lambda: editing.edit_organisation(
+                organisation, name=form.name.data, kind=form.kind.data,
+                auto_approve_limit_pence=form.auto_approve_limit.pence,
+                auto_confirm_days=form.auto_confirm_days.number,
+                contact_email=form.contact_email.data or "", actor=_me()),
+            "The organisation’s details are",
+            url_for(".organisation_detail", organisation_id=organisation.id))):
+        return saved
+    return render_template("commissioning/organisation_form.html", form=form,
+                           organisation=organisation), _status_for(form)
 
 
 @blueprint.route("/organisations/<int:organisation_id>/staff", methods=["POST"])
@@ -205,28 +278,92 @@ def add_staff(organisation_id: int):
 @blueprint.route("/commissioners", methods=["GET", "POST"])
 @commissioner_only
 def commissioners():
-    form = AccountForm()
+    form = InvitationForm()
     if form.validate_on_submit():
         try:
-            user = services.create_commissioner_account(
-                email=form.email.data, password=form.password.data,
-                display_name=form.display_name.data,
-            )
+            invitation, _ = invitations.invite_commissioner(
+                _me(), email=form.email.data, display_name=form.display_name.data)
         except DomainError as error:
             _show_domain_error(form, error, "email")
         else:
             db.session.commit()
-            flash(
-                f"{user.display_name} is now a commissioner and can log in as {user.email}.",
-                "success",
-            )
+            flash(f"An invitation is on its way to {invitation.email}. {invitation.display_name} "
+                  "chooses their own password with the link in it, which works once, for "
+                  f"{invitations.INVITATION_DAYS} days.", "success")
             return redirect(url_for(".commissioners"))
     return (
         render_template(
-            "commissioning/commissioners.html", form=form, commissioners=services.commissioners()
+            "commissioning/commissioners.html", form=form, commissioners=services.commissioners(),
+            waiting=invitations.invitations_waiting(), now=utcnow(),
+            days=invitations.INVITATION_DAYS,
         ),
         _status_for(form),
     )
+
+
+@blueprint.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Open to anyone holding the link: the invited person has no account yet."""
+    if current_user.is_authenticated:
+        return render_template("commissioning/invitation_logged_in.html"), 409
+    invitation = invitations.invitation_for_token(token)  # 404 or 410 with a plain message
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, password=form.password.data)
+        except DomainError as error:
+            _show_domain_error(form, error, "password")
+        else:
+            db.session.commit()
+            flash(f"Welcome, {user.display_name}. Your commissioner account is ready: log in "
+                  "with your email address and the password you chose.", "success")
+            return redirect(url_for("accounts.login"))
+    response = render_template("commissioning/invitation_accept.html", form=form,
+                               invitation=invitation), _status_for(form)
+    return response
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+def _audit_filters() -> tuple[AuditFilterForm, bool]:
+    form = AuditFilterForm(request.args, kinds=audit.KINDS)
+    return form, form.validate()
+
+
+def _audit_query(form: AuditFilterForm) -> audit.AuditQuery:
+    since, until = london_day_bounds(*form.period())
+    return audit.AuditQuery(since=since, until=until, kind=form.kind.data or None)
+
+
+@blueprint.route("/audit")
+@commissioner_only
+def audit_log():
+    form, valid = _audit_filters()
+    if not valid:
+        return render_template("commissioning/audit.html", form=form, rows=None), 400
+    query = _audit_query(form)
+    page = max(query_int("page", default=1), 1)
+    total = audit.count_entries(query)
+    return render_template(
+        "commissioning/audit.html", form=form, rows=audit.entries(query, page=page),
+        total=total, page=page, pages=max(1, -(-total // audit.PER_PAGE)),
+        period=form.period(), kinds=dict(audit.KINDS),
+        args={name: value for name, value in request.args.items() if name != "page"})
+
+
+@blueprint.route("/audit.csv")
+@commissioner_only
+def audit_csv():
+    form, valid = _audit_filters()
+    if not valid:
+        abort(400)
+    start, end = form.period()
+    cells = [[safe_text(cell) for cell in row]
+             for row in audit.csv_rows(audit.entries(_audit_query(form)))]
+    return Response(csv_document(cells), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="audit-{start.isoformat()}-to-{end.isoformat()}.csv"'})
 
 
 # --- allocations ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from marketplace.budgets.models import (
     FundingStream,
     ManagedAccountOrganisation,
     OrganisationMember,
+    SpendingRule,
 )
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
@@ -190,3 +191,10 @@ def allocate(
         holder=holder, stream=stream, route=route, managed_by=managed_by,
         direct_pence=direct_pence if route == "split" else None, **details,
     )
+
+
+def get_spending_rule(stream: FundingStream, rule_id: int) -> SpendingRule:
+    rule = db.session.get(SpendingRule, rule_id)
+    if rule is None or rule.stream_id != stream.id:
+        raise NotFound("That rule does not exist.")
+    return rule

@@ -2,7 +2,7 @@
 commissioner (docs/market-position.md)
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-02 21:00:00
 
 A new table only, so an existing database upgrades with its rows untouched. The state list is
@@ -16,7 +16,7 @@ from marketplace.columns import one_of
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0018'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

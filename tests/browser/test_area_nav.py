@@ -47,7 +47,8 @@ def test_a_commissioner_can_read_every_section_link_on_every_section_page(app, p
         assert list(links) == ["Overview", "Market map", "Spend", "Equality and access",
                                "Outcomes and quality", "Market position statements",
                                "Funding streams", "Managed-account organisations",
-                               "Allocations", "Commissioners", "Pay providers", "Jobs and email"]
+                               "Allocations", "Commissioners", "Audit log", "Pay providers",
+                               "Jobs and email"]
         assert all(ratio >= 4.5 for ratio in links.values()), (url, links)
         assert page.locator("nav.area-nav a[aria-current=page]").inner_text() == current
 

@@ -1,5 +1,5 @@
-"""A commissioner sets up managed-account organisations, gives their staff accounts, and
-creates other commissioners. The people created can then log in."""
+"""A commissioner sets up managed-account organisations and gives their staff accounts. The
+people created can then log in."""
 from __future__ import annotations
 
 import pytest
@@ -117,27 +117,4 @@ def test_an_invalid_staff_account_is_refused(client, logged_in_commissioner, org
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OrganisationMember)) == 0
 
 
-def test_a_commissioner_creates_another_commissioner(client, auth, logged_in_commissioner):
-    page = client.post(
-        "/commissioning/commissioners",
-        data={"display_name": "Kim Colleague", "email": "kim@council.example.org",
-              "password": "first day password"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    assert "Kim Colleague is now a commissioner" in page
-    assert "Kim Colleague (kim@council.example.org)" in page
-    assert _user("kim@council.example.org").role == "commissioner"
-
-    auth.logout()
-    assert auth.login("kim@council.example.org", "first day password").status_code == 302
-    assert client.get("/commissioning").status_code == 200
-
-
-def test_a_short_commissioner_password_is_refused(client, logged_in_commissioner):
-    response = client.post(
-        "/commissioning/commissioners",
-        data={"display_name": "Kim", "email": "kim@council.example.org", "password": "short"},
-    )
-    assert response.status_code == 400
-    assert "Use at least 10 characters" in response.get_data(as_text=True)
-    assert _user("kim@council.example.org") is None
+# Commissioners are invited by email (tests/commissioning/test_invitations.py).
