@@ -28,6 +28,7 @@ from marketplace.demo.market import Market, generate_demo_market
 from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
 from marketplace.demo.needs import load_demo_needs
 from marketplace.demo.pools import load_demo_pools
+from marketplace.demo.demand import load_demo_demand
 from marketplace.demo.reviews import REVIEWERS, ReviewsSummary, load_demo_reviews
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -43,6 +44,8 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("provider", "demo-provider@example.org", ""),
     ("commissioner", "demo-commissioner@example.org", "Jo Okafor (demo commissioner)"),
     ("account_manager", "demo-manager@example.org", "Sam Lee (demo account manager)"),
+    ("moderator", "demo-moderator@example.org",
+     "Alex Rowe (demo moderator, from a user-led organisation)"),
 ]
 
 
@@ -100,6 +103,7 @@ def load_demo_market() -> DemoSummary:
     load_demo_pools(logins["account_manager"])
     load_demo_needs()
     demo_reviews = load_demo_reviews(logins["commissioner"], password_hash)
+    load_demo_demand()
 
     services = market.services
     return DemoSummary(
@@ -163,7 +167,8 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def _print_summary(summary: DemoSummary) -> None:
     role_labels = {"holder": "Budget holder", "supporter": "Supporter", "provider": "Provider",
-                   "commissioner": "Commissioner", "account_manager": "Account manager"}
+                   "commissioner": "Commissioner", "account_manager": "Account manager",
+                   "moderator": "Moderator"}
     click.echo("Loaded the demo market for Greater Manchester:")
     click.echo(f"  {summary.providers} providers: {summary.user_led} user-led organisations, "
                f"{summary.micro} micro-providers ({vocabulary.MICRO_PROVIDER_SIZE})")

@@ -16,13 +16,14 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.budgets import services as budgets
-from marketplace.budgets.models import FundingStream
+from marketplace.budgets.models import Budget, FundingStream
 from marketplace.demo.money import financial_year, pay_by_card
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.services import OrderRequest
 from marketplace.providers.models import Provider, Service
+from marketplace.reviews import replies
 from marketplace.reviews import services as reviews
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import ReviewDetails
@@ -38,7 +39,7 @@ REVIEWERS: list[tuple[str, str]] = [
 
 #: (stars, did it help, words, shown as). Each service gets the next few in turn.
 REVIEWS: list[tuple[int, str, str, str]] = [
-    (5, "yes", "I was nervous the first time, but nobody pushed me to talk. After a month I "
+    (5, "yes", "I was nervous the first time, but nobody made me talk. After a month I "
                "look forward to Thursdays.", "name"),
     (4, "yes", "Friendly and patient. The room was a bit cold in November.", "anonymous"),
     (5, "yes", "Run by people who have been there. It shows in how they listen.", "name"),
@@ -56,6 +57,16 @@ REVIEWS: list[tuple[int, str, str, str]] = [
     (4, "yes", "Some weeks I feel I can't go on, and this group is the one thing that gets "
                "me out of bed.", "anonymous"),
 ]
+#: The provider's public reply to some of them, by their place in REVIEWS: two published
+#: reviews of the demo provider's service, and the 2-star review on its short hold.
+REPLIES: dict[int, str] = {
+    0: "Thank you. It was good to see you settle in; Thursdays would not be the same without "
+       "you.",
+    1: "Thank you for telling us about the room. We have asked the centre to put the heating "
+       "on earlier.",
+    6: "We are sorry the sessions felt rushed. We have made them longer and would like to "
+       "talk with you about what would help.",
+}
 #: How many of REVIEWS each reviewed service gets, busiest first.
 REVIEWS_PER_SERVICE = (4, 3, 2, 2, 2, 1)
 SERVICES_REVIEWED = len(REVIEWS_PER_SERVICE)
@@ -92,16 +103,28 @@ def load_demo_reviews(commissioner: User, password_hash: str,
     for service, count in zip(_services_to_review(), REVIEWS_PER_SERVICE):
         for words in [next(texts) for _ in range(count)]:
             budget = wallets[made % len(wallets)]
-            order = _delivered_order(budget, service, key=f"demo-review-{made + 1}")
+            order = delivered_order(budget, service, key=f"demo-review-{made + 1}")
             stars, helped, text, shown_as = words
-            reviews.submit_review(budget.holder, order, ReviewDetails(
-                stars=stars, helped=helped, text=text, shown_as=shown_as))
+            written = reviews.submit_review(budget.holder, order, ReviewDetails(
+                stars=stars, helped=helped, text=text, shown_as=shown_as)).review
+            reply = REPLIES.get(made)
+            if reply:
+                replies.reply_to(service.provider.owner, written.id, reply)
             made += 1
     db.session.flush()
     states = dict(db.session.execute(sa.select(Review.state, sa.func.count(Review.id))
                                      .group_by(Review.state)).all())
     return ReviewsSummary(reviews=made, published=states.get("published", 0),
                           held=states.get("held", 0), services=SERVICES_REVIEWED)
+
+
+def reviewer_budgets() -> list:
+    """The reviewers' direct-payment budgets, in REVIEWERS order."""
+    emails = [email for email, _ in REVIEWERS]
+    by_email = {user.email: user for user in db.session.scalars(
+        sa.select(User).where(User.email.in_(emails)))}
+    return [db.session.scalar(sa.select(Budget).where(Budget.holder_id == by_email[e].id))
+            for e in emails]
 
 
 def _services_to_review() -> list[Service]:
@@ -124,7 +147,7 @@ def _services_to_review() -> list[Service]:
     return chosen
 
 
-def _delivered_order(budget, service: Service, *, key: str) -> Order:
+def delivered_order(budget, service: Service, *, key: str) -> Order:
     holder = budget.holder
     order = orders.place_order(holder, holder.id, OrderRequest(
         budget_id=budget.id, service_id=service.id, quantity=1), idempotency_key=key)

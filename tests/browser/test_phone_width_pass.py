@@ -11,7 +11,8 @@ import pytest
 from marketplace.demo.commands import DEMO_PASSWORD
 
 ROLES = ("demo-holder@example.org", "demo-supporter@example.org", "demo-provider@example.org",
-         "demo-manager@example.org", "demo-commissioner@example.org", None)
+         "demo-manager@example.org", "demo-commissioner@example.org", "demo-moderator@example.org",
+         None)
 #: Not pages: downloads, the API and its document.
 NOT_PAGES = re.compile(r"\.csv|/api/|/static/|/logout")
 
