@@ -52,4 +52,5 @@ def _methods_served(path: str) -> list[str]:
     return sorted(served | {"OPTIONS"}) if served else []
 
 
-from marketplace.api import auth, enquiries, me, needs, openapi, orders, pools, providers, reviews, services  # noqa: E402,F401  (registers routes)
+from marketplace.api import (  # noqa: E402,F401  (registers routes)
+    auth, commissioning, enquiries, me, needs, openapi, orders, pools, providers, reviews, services)

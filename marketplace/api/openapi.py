@@ -20,7 +20,7 @@ from marketplace.api.need_openapi import need_paths
 from marketplace.api.me_openapi import me_paths
 from marketplace.api.pool_openapi import pool_paths
 from marketplace.api.review_openapi import review_paths
-from marketplace.api import enquiry_openapi
+from marketplace.api import commissioning_openapi, enquiry_openapi
 # The token endpoints' limits come from their modules, so this document always states what the
 # code accepts (importing them also registers their routes on the blueprint).
 from marketplace.api.me import MAX_CURSOR, MAX_STATEMENT_PAGE
@@ -93,7 +93,8 @@ class _Generator(GenerateJsonSchema):
 
 def _schemas() -> dict[str, Any]:
     _, document = models_json_schema(
-        [(model, "serialization") for model in RESPONSE_MODELS + enquiry_openapi.RESPONSE_MODELS]
+        [(model, "serialization") for model in RESPONSE_MODELS + enquiry_openapi.RESPONSE_MODELS
+         + commissioning_openapi.RESPONSE_MODELS]
         + [(model, "validation") for model in REQUEST_MODELS + enquiry_openapi.REQUEST_MODELS],
         ref_template="#/components/schemas/{model}", schema_generator=_Generator,
     )
@@ -457,7 +458,7 @@ def _private_paths() -> dict[str, Any]:
     for action in PERSON_ACTIONS:
         paths[f"/orders/{{order_id}}/{action}"] = _action_operation(action)
     return {**me_paths(), **paths, **pool_paths(), **need_paths(), **review_paths(),
-            **enquiry_openapi.enquiry_paths()}
+            **enquiry_openapi.enquiry_paths(), **commissioning_openapi.commissioning_paths()}
 
 
 @blueprint.get("/openapi.json")

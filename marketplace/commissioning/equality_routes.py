@@ -10,7 +10,7 @@ from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.equality import equality
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.routes import blueprint, commissioner_only
-from marketplace.commissioning.spend_routes import csv_response
+from marketplace.commissioning.tables import csv_response
 from marketplace.times import utcnow
 
 

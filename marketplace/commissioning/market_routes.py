@@ -3,16 +3,16 @@ chart and the same figures in a table, a CSV download, and one gap opened up. Co
 only (the blueprint's role check); every figure passes through disclosure control."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 
 from marketplace import areas, vocabulary
-from marketplace.budgets.csv_cells import csv_document, safe_text
-from marketplace.commissioning import market_figures
+from marketplace.commissioning import market_figures, tables
 from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.market_gap import gap_detail
 from marketplace.commissioning.market_map import market_map
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.tables import csv_response
 from marketplace.times import utcnow
 
 
@@ -43,12 +43,8 @@ def market_csv():
     form, valid = _filters()
     if not valid:
         abort(400)
-    rows = market_figures.shown_gaps(market_map(form.market_query()), current_rule())
-    start, end = form.period()
-    cells = [[safe_text(cell) for cell in row] for row in market_figures.csv_rows(rows)]
-    return Response(csv_document(cells), mimetype="text/csv", headers={
-        "Content-Disposition":
-            f'attachment; filename="market-map-{start.isoformat()}-to-{end.isoformat()}.csv"'})
+    name, rows = tables.VIEWS["market"]
+    return csv_response(rows(form), name, form)
 
 
 @blueprint.route("/market/gap")

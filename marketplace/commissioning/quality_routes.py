@@ -3,17 +3,17 @@ month, moderation outcomes and the services to review; one service's evidence wi
 decisions recorded on it. Commissioners only; figures through disclosure control."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.budgets.csv_cells import csv_document, safe_text
-from marketplace.commissioning import decisions, quality_figures
+from marketplace.commissioning import decisions, quality_figures, tables
 from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.market_map import MarketQuery
 from marketplace.commissioning.quality_forms import DecisionForm
 from marketplace.commissioning.quality_view import quality_view, services_to_review
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.tables import csv_response
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.providers.models import Service
@@ -44,12 +44,8 @@ def quality_csv():
     form = MarketFilterForm(request.args)
     if not form.validate():
         abort(400)
-    shown = quality_figures.shown_quality(quality_view(form.market_query()), current_rule())
-    start, end = form.period()
-    cells = [[safe_text(cell) for cell in row] for row in quality_figures.csv_rows(shown)]
-    return Response(csv_document(cells), mimetype="text/csv", headers={
-        "Content-Disposition":
-            f'attachment; filename="quality-{start.isoformat()}-to-{end.isoformat()}.csv"'})
+    name, rows = tables.VIEWS["quality"]
+    return csv_response(rows(form), name, form)
 
 
 @blueprint.route("/quality/services/<int:service_id>", methods=["GET", "POST"])

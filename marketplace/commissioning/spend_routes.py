@@ -4,29 +4,13 @@ user-led organisations and micro-providers, the direct-payment share and pools. 
 only; every figure passes through disclosure control (docs/spend-view.md)."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 
-from marketplace.budgets.csv_cells import csv_document, safe_text
-from marketplace.commissioning import spend, spend_figures
-from marketplace.commissioning.disclosure import current_rule
+from marketplace.commissioning import spend_figures
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.tables import csv_response, shown_for
 from marketplace.times import utcnow
-
-
-def shown_for(form: MarketFilterForm) -> spend_figures.ShownSpend:
-    query = form.market_query()
-    return spend_figures.shown_spend(spend.spend(query), spend.budgets_in_period(query),
-                                     spend.pools(query), current_rule())
-
-
-def csv_response(rows: list[list[str]], name: str, form: MarketFilterForm) -> Response:
-    """A CSV download named for the view and the period (shared by the market views)."""
-    start, end = form.period()
-    cells = [[safe_text(cell) for cell in row] for row in rows]
-    return Response(csv_document(cells), mimetype="text/csv", headers={
-        "Content-Disposition":
-            f'attachment; filename="{name}-{start.isoformat()}-to-{end.isoformat()}.csv"'})
 
 
 @blueprint.route("/spend", endpoint="spend")
