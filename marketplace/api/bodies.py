@@ -10,6 +10,8 @@ in the words of the model's `messages`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import request
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 
 from marketplace.api.private_models import RequestBody
 from marketplace.errors import InvalidParameter
+from marketplace.extensions import db
 
 Body = TypeVar("Body", bound=RequestBody)
 NOT_AN_OBJECT = "The request body must be a JSON object."
@@ -54,3 +57,13 @@ def _plain_words(model: type[RequestBody], refused: ValidationError) -> InvalidP
     if problem["type"] == "missing":
         return InvalidParameter(name, f"'{name}' is required.")
     return InvalidParameter(name, model.messages.get(name, f"'{name}' is not valid."))
+
+
+@contextmanager
+def refusals_undone() -> Iterator[None]:
+    """A refusal leaves nothing behind: whatever the view wrote before it is rolled back."""
+    try:
+        yield
+    except Exception:
+        db.session.rollback()
+        raise

@@ -13,7 +13,6 @@ Invariants:
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any, ClassVar, Literal
 
 from flask import g, url_for
@@ -21,7 +20,7 @@ from pydantic import Field
 
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
-from marketplace.api.bodies import read_body
+from marketplace.api.bodies import read_body, refusals_undone
 from marketplace.api.models import Moment, Shape, Uri
 from marketplace.api.pool_models import PoolProvider, PoolService
 from marketplace.api.private_models import Id, Person, RequestBody
@@ -105,15 +104,6 @@ class EnquiryRequest(MessageRequest):
     missing_body: ClassVar[str] = "Send the enquiry as a JSON object in the request body."
 
 
-@contextmanager
-def _refusals_undone():
-    try:
-        yield
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def _summary(enquiry: EnquiryRow, side: str) -> dict[str, Any]:
     closer = None
     if enquiry.closed_by_id is not None:
@@ -150,7 +140,7 @@ def start_enquiry(service_id: int):
     services.may_start(g.api_user)
     body = read_body(EnquiryRequest, required=True)
     holder_id = body.holder_id if body.holder_id is not None else g.api_user.id
-    with _refusals_undone():
+    with refusals_undone():
         posted, is_new = services.start_enquiry(g.api_user, service_id, holder_id, body.text,
                                                 body.shown_as or "")
         db.session.commit()
@@ -182,7 +172,7 @@ def enquiry(enquiry_id: int):
 def enquiry_reply(enquiry_id: int):
     access.enquiry_for(g.api_user, enquiry_id)  # 404 before reading the body
     body = read_body(MessageRequest, required=True)
-    with _refusals_undone():
+    with refusals_undone():
         posted = services.post_message(g.api_user, enquiry_id, body.text)
         db.session.commit()
     return (enquiry_body(access.enquiry_for(g.api_user, enquiry_id),

@@ -12,14 +12,13 @@ Invariants:
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 from flask import g, request, url_for
 
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
-from marketplace.api.bodies import read_body
+from marketplace.api.bodies import read_body, refusals_undone
 from marketplace.api.review_models import (
     MAX_PAGE,
     PAGE_SIZE,
@@ -48,16 +47,6 @@ from marketplace.reviews.models import REPORT_REASONS, Review, ReviewReply, Revi
 class AlreadyReviewed(DomainError):
     status = 409
     code = "already_reviewed"
-
-
-@contextmanager
-def _refusals_undone():
-    """A refusal leaves nothing behind."""
-    try:
-        yield
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def _when(moment) -> str | None:
@@ -174,7 +163,7 @@ def write_review(order_id: int):
         raise AlreadyReviewed("This order has a review already: there is one per order. "
                               "Change it with PATCH.")
     body = read_body(ReviewRequest, required=True)
-    with _refusals_undone():
+    with refusals_undone():
         written = services.submit_review(g.api_user, order, _details(body, None))
         db.session.commit()
     location = url_for("api.my_review", order_id=order.id, _external=True)
@@ -186,7 +175,7 @@ def write_review(order_id: int):
 def edit_review(order_id: int):
     order, review = _review_of(order_id)
     body = read_body(ReviewRequest, required=True)
-    with _refusals_undone():
+    with refusals_undone():
         written = services.submit_review(g.api_user, order, _details(body, review))
         db.session.commit()
     return my_review_body(written.review)
@@ -196,7 +185,7 @@ def edit_review(order_id: int):
 @token_required("order")
 def withdraw_review(order_id: int):
     order = services.reviewable_order(g.api_user, order_id)
-    with _refusals_undone():
+    with refusals_undone():
         review = services.withdraw_review(order)
         db.session.commit()
     return my_review_body(review)
@@ -215,7 +204,7 @@ def _write_reply(review_id: int, *, new: bool):
     _providers_only()
     replies.answerable_review(g.api_user, review_id)
     body = read_body(ReplyRequest, required=True)
-    with _refusals_undone():
+    with refusals_undone():
         written = replies.reply_to(g.api_user, review_id, body.text, new=new)
         db.session.commit()
     return reply_body(written), 201 if new else 200
@@ -238,7 +227,7 @@ def edit_reply(review_id: int):
 def report(review_id: int):
     reports.reportable_review(review_id)
     body = read_body(ReportRequest, required=True)
-    with _refusals_undone():
+    with refusals_undone():
         filed = reports.report(g.api_user, review_id, body.reason, body.words)
         db.session.commit()
     return report_body(filed), 201
