@@ -67,6 +67,7 @@ class Config:
     QUALITY_LOW_HELPED_PERCENT = int(os.environ.get("QUALITY_LOW_HELPED_PERCENT", "50"))
     QUALITY_TREND_DAYS = int(os.environ.get("QUALITY_TREND_DAYS", "90"))
     QUALITY_FALL_STARS = float(os.environ.get("QUALITY_FALL_STARS", "0.5"))
+    QUALITY_MIN_REPORTS = int(os.environ.get("QUALITY_MIN_REPORTS", "2"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -28,12 +28,17 @@ class ShownQuality:
     by_provider: list[tuple[object, ShownTally]]
     by_month: list[tuple[date, ShownTally]]
     decisions: list[tuple[str, Figure]]
+    reports: list[tuple[str, Figure]]
     chart: list[tuple[str, Figure, Figure]]
 
 
 DECISION_LABELS = {"publish": "Published after a check", "reject": "Rejected",
                    "edit": "Published with details taken out", "keep": "Kept after a report",
                    "remove": "Removed after a report"}
+
+
+REPORT_LABELS = {"open": "Reports waiting for a moderator", "kept": "Reports where the review was kept",
+                 "removed": "Reports where the review was removed"}
 
 
 def shown_tally(tally: Tally, rule: Rule) -> ShownTally:
@@ -57,6 +62,8 @@ def shown_quality(view: QualityView, rule: Rule, providers: int = 20) -> ShownQu
         by_month=[(month, shown_tally(tally, rule)) for month, tally in view.by_month],
         decisions=[(DECISION_LABELS.get(action, action.capitalize()), rule.count(count))
                    for action, count in sorted(view.decisions.items())],
+        reports=[(REPORT_LABELS.get(state, state), rule.count(count))
+                 for state, count in sorted(view.reports.items())],
         chart=[(label, tally.reviews, tally.helped) for label, tally in by_category])
 
 

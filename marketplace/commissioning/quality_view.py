@@ -19,7 +19,7 @@ from marketplace import areas
 from marketplace.commissioning.market_map import MarketQuery
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
-from marketplace.reviews.models import Review, ReviewAction
+from marketplace.reviews.models import Review, ReviewAction, ReviewReport
 from marketplace.times import london_date
 
 
@@ -43,6 +43,8 @@ class QualityView:
     by_month: list[tuple[date, Tally]]
     #: Moderators' decisions on reviews in the period, by action.
     decisions: dict[str, int]
+    #: Reports of reviews made in the period, by what became of them (open, kept, removed).
+    reports: dict[str, int]
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Candidate:
     recent: Tally = field(default_factory=Tally)
     earlier: Tally = field(default_factory=Tally)
     reasons: list[str] = field(default_factory=list)
+    #: Reports of its reviews made in the period.
+    reports: int = 0
 
     @property
     def helped_share(self) -> float:
@@ -96,7 +100,12 @@ def quality_view(query: MarketQuery) -> QualityView:
         sa.select(ReviewAction.action, sa.func.count(ReviewAction.id))
         .where(ReviewAction.created_at >= query.since, ReviewAction.created_at < query.until)
         .group_by(ReviewAction.action)).all())
+    reports = dict(db.session.execute(
+        sa.select(ReviewReport.state, sa.func.count(ReviewReport.id))
+        .where(ReviewReport.created_at >= query.since, ReviewReport.created_at < query.until)
+        .group_by(ReviewReport.state)).all())
     return QualityView(
+        reports=reports,
         by_category=dict(by_category),
         by_provider=sorted(((providers[pid], tally) for pid, tally in by_provider.items()),
                            key=lambda item: (-item[1].reviews, item[0].name)),
@@ -109,7 +118,8 @@ def services_to_review(query: MarketQuery) -> list[Candidate]:
     Low helpfulness: at least QUALITY_MIN_REVIEWS published reviews and fewer than
     QUALITY_LOW_HELPED_PERCENT of them said it helped. Falling rating: the mean stars of the
     last QUALITY_TREND_DAYS of the period is at least QUALITY_FALL_STARS below the mean of the
-    same number of days before (at least two reviews in each)."""
+    same number of days before (at least two reviews in each). Reported: its reviews were
+    reported QUALITY_MIN_REPORTS times or more in the period."""
     config = current_app.config
     days = config["QUALITY_TREND_DAYS"]
     split = query.until - timedelta(days=days)
@@ -124,7 +134,14 @@ def services_to_review(query: MarketQuery) -> list[Candidate]:
         elif published_at >= split - timedelta(days=days):
             candidate.earlier.add(stars, helped)
     listed = []
+    reported = dict(db.session.execute(
+        sa.select(Review.service_id, sa.func.count(ReviewReport.id))
+        .join(Review, Review.id == ReviewReport.review_id)
+        .where(ReviewReport.created_at >= query.since, ReviewReport.created_at < query.until,
+               Review.service_id.in_(list(candidates)))
+        .group_by(Review.service_id)).all())
     for candidate in candidates.values():
+        candidate.reports = reported.get(candidate.service.id, 0)
         whole, recent, earlier = candidate.whole, candidate.recent, candidate.earlier
         if whole.reviews >= config["QUALITY_MIN_REVIEWS"] and \
                 100 * whole.helped < config["QUALITY_LOW_HELPED_PERCENT"] * whole.reviews:
@@ -133,6 +150,8 @@ def services_to_review(query: MarketQuery) -> list[Candidate]:
                 earlier.stars * recent.reviews - recent.stars * earlier.reviews
                 >= config["QUALITY_FALL_STARS"] * recent.reviews * earlier.reviews):
             candidate.reasons.append("Its rating is falling")
+        if candidate.reports >= config["QUALITY_MIN_REPORTS"]:
+            candidate.reasons.append("People reported its reviews")
         if candidate.reasons:
             listed.append(candidate)
     return sorted(listed, key=lambda c: (-len(c.reasons), c.helped_share, c.service.title,

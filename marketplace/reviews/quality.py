@@ -6,18 +6,22 @@ anyone sees them.
 Months are London calendar months of when a review was published; a month's average is the
 plain mean of that month's published stars (the Bayesian rating is for ranking, not trends).
 Only published reviews count towards ratings and "helped"; moderation outcomes count every
-decision recorded in review_actions, and the states reviews are in now.
+decision recorded in review_actions, and the states reviews are in now. Reports are counted by
+what became of them (open, kept, removed). Reply times: to reviews, the London days from a
+review's publication to the provider's first reply (the median, and how many were answered);
+to enquiries, provider_quality adds enquiries.reply_times for the provider.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.reviews.models import Review, ReviewAction
+from marketplace.enquiries.reply_times import ReplyTime, reply_times
+from marketplace.reviews.models import Review, ReviewAction, ReviewReply, ReviewReport
 from marketplace.times import london_date
 
 
@@ -38,6 +42,13 @@ class QualitySignals:
     states: dict[str, int]
     #: Moderators' decisions by action (publish, reject, ...), every one recorded.
     decisions: dict[str, int]
+    #: Reports of these reviews by what became of them (open, kept, removed).
+    reports: dict[str, int]
+    #: Published reviews the provider replied to, and the median London days it took.
+    replied: int
+    reply_median_days: int | None
+    #: The provider's enquiry reply times (provider_quality only).
+    enquiries: ReplyTime | None = None
 
     @property
     def helped_percent(self) -> int | None:
@@ -54,7 +65,8 @@ def service_quality(service_id: int, *, since: datetime | None = None,
 
 def provider_quality(provider_id: int, *, since: datetime | None = None,
                      until: datetime | None = None) -> QualitySignals:
-    return _signals(Review.provider_id == provider_id, since, until)
+    signals = _signals(Review.provider_id == provider_id, since, until)
+    return replace(signals, enquiries=reply_times([provider_id])[provider_id])
 
 
 def _signals(whose, since: datetime | None, until: datetime | None) -> QualitySignals:
@@ -78,5 +90,21 @@ def _signals(whose, since: datetime | None, until: datetime | None) -> QualitySi
         .where(*period).group_by(ReviewAction.action)).all())
     by_month = [MonthRating(month, len(stars), (200 * sum(stars) + len(stars)) // (2 * len(stars)))
                 for month, stars in sorted(months.items())]
+    reports = dict(db.session.execute(
+        sa.select(ReviewReport.state, sa.func.count(ReviewReport.id))
+        .join(Review, Review.id == ReviewReport.review_id)
+        .where(*period).group_by(ReviewReport.state)).all())
+    waits = sorted(
+        max(0, (london_date(replied_at) - london_date(published_at)).days)
+        for published_at, replied_at in db.session.execute(
+            sa.select(Review.published_at, ReviewReply.replied_at)
+            .join(ReviewReply, ReviewReply.review_id == Review.id)
+            .where(*period, Review.state == "published")))
     return QualitySignals(published=len(published), helped=dict(helped), by_month=by_month,
-                          states=states, decisions=decisions)
+                          states=states, decisions=decisions, reports=reports,
+                          replied=len(waits), reply_median_days=_median(waits))
+
+
+def _median(days: list[int]) -> int | None:
+    """The middle value (the higher of the two middles: a wait is not shortened)."""
+    return days[len(days) // 2] if days else None

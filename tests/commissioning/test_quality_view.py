@@ -83,6 +83,20 @@ def test_services_to_review_name_their_reasons_worst_first(reviewed):
         ("Falling", ["Its rating is falling"])]
 
 
+def test_reported_reviews_put_a_service_on_the_list(reviewed):
+    from marketplace.reviews import reports
+    from marketplace.reviews.models import Review as ReviewRow
+
+    good = db.session.scalars(sa.select(ReviewRow).where(
+        ReviewRow.service_id == reviewed["good"].id).limit(2)).all()
+    for review in good:
+        reports.report(make_user("holder"), review.id, "not_genuine", "Looks bought.")
+    db.session.commit()
+    listed = {c.service.title: c.reasons for c in services_to_review(PERIOD)}
+    assert listed["Good group"] == ["People reported its reviews"]
+    assert quality_view(PERIOD).reports == {"open": 2}
+
+
 def test_the_page_shows_disclosed_figures_and_the_list(client, logged_in_commissioner, reviewed):
     page = text(client.get("/commissioning/quality?start=2026-09-01&end=2026-11-30"))
     # Peer support: 14 reviews -> 15, 8 said it helped -> 10, 10 of 15 -> 67%, 57 / 14 stars.

@@ -59,3 +59,25 @@ def test_moderation_outcomes_and_a_provider_sums_its_services(app, market):
     assert whole.states == {"published": 2, "rejected": 1}
     assert whole.decisions == {"publish": 1, "reject": 1}
     assert service_quality(make_service(market.service.provider).id).helped_percent is None
+
+
+def test_reports_and_reply_times_to_reviews_and_enquiries(app, market, clock):
+    from marketplace.enquiries import services as enquiries
+    from marketplace.reviews import replies, reports
+
+    clock.set(datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc))
+    _, first = _review(market, 5, "yes")
+    _, second = _review(market, 4, "yes")
+    owner = market.service.provider.owner
+    clock.set(datetime(2026, 11, 5, 9, 0, tzinfo=timezone.utc))  # 3 London days later
+    replies.reply_to(owner, first.id, "Thank you for coming.")
+    reports.report(make_user("holder"), second.id, "not_genuine", "I doubt this.")
+    holder = make_user("holder")
+    posted, _ = enquiries.start_enquiry(holder, market.service.id, holder.id, "Is it step-free?")
+    db.session.commit()
+
+    signals = service_quality(market.service.id)
+    assert (signals.replied, signals.reply_median_days) == (1, 3)
+    assert signals.reports == {"open": 1}
+    whole = provider_quality(market.service.provider_id)
+    assert whole.enquiries.unanswered == 1 and whole.enquiries.replies == 0
