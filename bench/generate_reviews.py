@@ -85,7 +85,7 @@ def _service_choices(rng: random.Random, services: list[tuple], reviews: int) ->
 def generate_reviews(app, reviews: int = 500_000, seed: int = DEFAULT_SEED) -> dict:
     from marketplace.extensions import db
     from marketplace.orders.models import Order
-    from marketplace.providers.models import Service
+    from marketplace.providers.models import Provider, Service
     from marketplace.reviews.models import Review
     from marketplace.reviews.rating import bayesian_centi_of
 
@@ -101,6 +101,8 @@ def generate_reviews(app, reviews: int = 500_000, seed: int = DEFAULT_SEED) -> d
                 Service.title).where(Service.status == "active").order_by(Service.id)).all()
             next_order = (connection.scalar(sa.select(sa.func.max(Order.id))) or 0) + 1
         chosen = _service_choices(rng, services, reviews)
+        with engine.connect() as connection:
+            owners = dict(connection.execute(sa.select(Provider.id, Provider.owner_id)))
         reply_table = db.metadata.tables.get("review_replies")
         now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
         stars_pool = list(STAR_WEIGHTS)
@@ -132,7 +134,8 @@ def generate_reviews(app, reviews: int = 500_000, seed: int = DEFAULT_SEED) -> d
                 "published_at": when})
             if reply_table is not None and service_id == FIRST_SERVICE and offset % 3 == 0:
                 reply_rows.append({"review_id": offset + 1, "text": "Thank you for telling us.",
-                                   **_reply_defaults(reply_table, provider_id, when)})
+                                   **_reply_defaults(reply_table, provider_id,
+                                                     owners[provider_id], when)})
         with engine.begin() as connection:
             for table, rows in ((Order.__table__, order_rows), (Review.__table__, review_rows),
                                 (reply_table, reply_rows)):
@@ -160,9 +163,9 @@ def generate_reviews(app, reviews: int = 500_000, seed: int = DEFAULT_SEED) -> d
             "insert_seconds": round(finished - made_holders, 1)}
 
 
-def _reply_defaults(table, provider_id: int, when: datetime) -> dict:
+def _reply_defaults(table, provider_id: int, owner_id: int, when: datetime) -> dict:
     """The reply columns this checkout's review_replies table has, filled plainly."""
-    values = {"provider_id": provider_id, "written_by_id": None, "state": "published",
+    values = {"provider_id": provider_id, "written_by_id": owner_id, "state": "published",
               "created_at": when, "updated_at": when, "replied_at": when,
               "published_at": when, "held_reasons": []}
     return {name: value for name, value in values.items()

@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from marketplace.accounts.permissions import role_required
 from marketplace.extensions import db
-from marketplace.reviews.services import service_reviews
+from marketplace.reviews.rating import rating_of
+from marketplace.reviews.services import provider_reviews, service_reviews
 from marketplace.providers import services
 from marketplace.providers.forms import PROVIDER_TYPE_HINTS, ProviderProfileForm, ServiceForm
 from marketplace.providers.services import (
@@ -178,8 +179,10 @@ def service_detail(service_id: int):
 @blueprint.route("/providers/<int:provider_id>")
 def provider_detail(provider_id: int):
     provider = services.get_public_provider(provider_id)
+    reviews = provider_reviews(provider.id)
     return render_template(
         "providers/provider_detail.html",
         provider=provider,
         active_services=services.list_active_services(provider),
+        reviews=reviews, rating_centi=rating_of(reviews.stars_total, reviews.count),
     )

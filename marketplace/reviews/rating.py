@@ -35,6 +35,14 @@ def bayesian_centi_of(total_stars: int, count: int, *, prior_count: int,
     return int(average * 100 + Fraction(1, 2))
 
 
+def rating_of(total_stars: int, count: int) -> int | None:
+    """The Bayesian rating times 100 of `count` published reviews with these stars, with the
+    prior as set (a provider's rating over all its services uses it too)."""
+    return bayesian_centi_of(total_stars, count,
+                             prior_count=current_app.config["REVIEW_PRIOR_COUNT"],
+                             prior_stars=current_app.config["REVIEW_PRIOR_STARS"])
+
+
 def published_stars(service_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(Review.stars).where(
         Review.service_id == service_id, Review.state == "published")))
@@ -43,6 +51,5 @@ def published_stars(service_id: int) -> list[int]:
 def refresh_rating(service_id: int) -> None:
     """Work the service's rating out again from its published reviews and store it."""
     stars = published_stars(service_id)
-    rating = bayesian_centi(stars, prior_count=current_app.config["REVIEW_PRIOR_COUNT"],
-                            prior_stars=current_app.config["REVIEW_PRIOR_STARS"])
+    rating = rating_of(sum(stars), len(stars))
     providers.set_rating(db.session.get(Service, service_id), rating, len(stars))

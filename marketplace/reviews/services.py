@@ -164,16 +164,28 @@ class ServiceReviews:
     count: int
     #: Share of published reviews whose author said it helped ("yes"), 0-100; None if none.
     helped_percent: int | None
+    #: The sum of their stars (a provider's rating is worked out from it and count).
+    stars_total: int = 0
 
 
 def service_reviews(service_id: int, *, newest: int = 10, skip: int = 0) -> ServiceReviews:
     """The service's published reviews, newest first: ``newest`` of them after ``skip``."""
-    published = (Review.service_id == service_id) & (Review.state == "published")
-    count, helped = db.session.execute(sa.select(
+    return _published(Review.service_id == service_id, newest=newest, skip=skip)
+
+
+def provider_reviews(provider_id: int, *, newest: int = 5) -> ServiceReviews:
+    """The published reviews of all the provider's services, newest first."""
+    return _published(Review.provider_id == provider_id, newest=newest, skip=0)
+
+
+def _published(whose, *, newest: int, skip: int) -> ServiceReviews:
+    published = whose & (Review.state == "published")
+    count, helped, stars = db.session.execute(sa.select(
         sa.func.count(Review.id),
         sa.func.coalesce(sa.func.sum(sa.case((Review.helped == "yes", 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(Review.stars), 0),
     ).where(published)).one()
     reviews = db.session.scalars(sa.select(Review).where(published).order_by(
         Review.published_at.desc(), Review.id.desc()).offset(skip).limit(newest)).all()
     percent = None if not count else (200 * helped + count) // (2 * count)
-    return ServiceReviews(list(reviews), count, percent)
+    return ServiceReviews(list(reviews), count, percent, int(stars))

@@ -56,6 +56,12 @@ def test_a_provider_replies_and_the_reply_shows_on_the_service_page(market, new_
     expect(reader.locator(".review-reply")).to_contain_text("See you on Thursday!")
     check_accessibility(reader, "service page with a reply")
     assert layout_width(reader) <= 320
+    with reader.expect_navigation():
+        reader.get_by_role("link", name="Bright Days").first.click()
+    expect(reader.locator("#reviews")).to_contain_text("Reviews")
+    expect(reader.locator(".review-reply")).to_contain_text("See you on Thursday!")
+    check_accessibility(reader, "provider page with its reviews")
+    assert layout_width(reader) <= 320
 
     with bea.expect_navigation():
         bea.get_by_role("link", name="Report this review").click()

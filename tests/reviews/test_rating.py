@@ -71,3 +71,18 @@ def test_search_sorted_by_rating_follows_publication(app, market):
     for _ in range(3):
         review(market, 5, service=other)
     assert titles(sort="rating") == ["Walking group", "Photography group"]
+
+
+def test_a_providers_page_shows_its_rating_across_services_and_the_newest_reviews(app, market):
+    provider = market.service.provider
+    page = text(anonymous(app).get(f"/providers/{provider.id}"))
+    assert f"Nobody has reviewed {provider.name} yet" in page
+    other = make_service(provider, title="Evening walk")
+    review(market, 5, words="Lovely group.")
+    review(market, 3, service=other, words="<b>Too</b> far for me.")
+    response = anonymous(app).get(f"/providers/{provider.id}")
+    page = text(response)
+    # (5 x 3.5 + 8) / 7 = 3.64: both services' reviews, one prior.
+    assert "3.6 out of 5 across its services, from 2 reviews" in page
+    assert "3 out of 5 for Evening walk" in page and "Lovely group." in page
+    assert "&lt;b&gt;Too&lt;/b&gt; far for me." in response.get_data(as_text=True)
