@@ -102,7 +102,7 @@ def generate_reviews(app, reviews: int = 500_000, seed: int = DEFAULT_SEED) -> d
             next_order = (connection.scalar(sa.select(sa.func.max(Order.id))) or 0) + 1
         chosen = _service_choices(rng, services, reviews)
         with engine.connect() as connection:
-            owners = dict(connection.execute(sa.select(Provider.id, Provider.owner_id)))
+            owners = dict(connection.execute(sa.select(Provider.id, Provider.owner_id)).all())
         reply_table = db.metadata.tables.get("review_replies")
         now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
         stars_pool = list(STAR_WEIGHTS)

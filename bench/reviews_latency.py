@@ -148,7 +148,9 @@ def report(size: int, reviews: int, setup: dict, facts: dict, page: dict, releva
         f"{loads['search']} | p95 within 1.2x of relevance: {ratio:.2f}x, "
         f"{'met' if ratio <= 1.2 else 'not met'} |",
         "",
-        f"Reviews in the database: {facts['reviews']:,} (about 95% published). Index rebuild: "
+        f"Reviews in the database: {facts['reviews']:,} (about 95% published); "
+        f"{setup.get('generated', {}).get('replies', 'some')} replies on {SERVICE_PAGE}'s "
+        "reviews, drawn with them. Index rebuild: "
         + (f"{build:.0f} s wall, {setup['build_cpu_s']:.0f} s CPU (load {setup['build_load']})."
            if build else "reused."),
         "",
