@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from marketplace.commissioning.market_map import MarketQuery, _authority_of
+from marketplace import areas
+from marketplace.commissioning.market_map import MarketQuery, _authority_of, searched_category
 from marketplace.extensions import db
 from marketplace.needs.models import Need
 from marketplace.providers.models import Provider, Service
@@ -52,19 +53,19 @@ def gap_detail(query: MarketQuery, category: str, authority: str) -> GapDetail:
 
 
 def _zero_result_queries(query: MarketQuery, category: str, authority: str):
-    rows = db.session.execute(sa.select(SearchLogEntry.query_text, SearchLogEntry.filters,
-                                        SearchLogEntry.area)
-                              .where(SearchLogEntry.created_at >= query.since,
-                                     SearchLogEntry.created_at < query.until,
-                                     SearchLogEntry.result_count == 0)).all()
+    areas_searched = [query.district] if query.district else [
+        authority, *areas.LOCAL_AUTHORITIES[authority][1]]
+    rows = db.session.execute(
+        sa.select(SearchLogEntry.query_text, sa.func.count())
+        .where(SearchLogEntry.created_at >= query.since,
+               SearchLogEntry.created_at < query.until,
+               SearchLogEntry.result_count == 0, searched_category() == category,
+               SearchLogEntry.area.in_(areas_searched))
+        .group_by(SearchLogEntry.query_text)).all()
     counted: Counter[str] = Counter()
-    for text, filters, area in rows:
-        if (filters or {}).get("category") != category or _authority_of(area) != authority:
-            continue
-        if query.district and area != query.district:
-            continue
+    for text, times in rows:
         words = _without_personal_details(text.strip())
-        counted[words or "(no words: filters only)"] += 1
+        counted[words or "(no words: filters only)"] += times
     return counted.most_common()
 
 

@@ -122,29 +122,39 @@ def _authority_of(area: str | None) -> str | None:
     return area if area in areas.LOCAL_AUTHORITIES else areas.DISTRICT_TO_AUTHORITY.get(area)
 
 
+def searched_category():
+    """The category filter of a logged search, read inside the database (JSON on SQLite and
+    PostgreSQL alike), so the log is counted there, never loaded row by row."""
+    return SearchLogEntry.filters["category"].as_string()
+
+
 def _searches(query: MarketQuery, gap) -> int:
     few = current_app.config["MARKET_FEW_RESULTS"]
-    rows = db.session.execute(sa.select(
-        SearchLogEntry.filters, SearchLogEntry.area, SearchLogEntry.result_count)
+    category = searched_category()
+    rows = db.session.execute(
+        sa.select(category, SearchLogEntry.area, sa.func.count(),
+                  sa.func.sum(sa.case((SearchLogEntry.result_count == 0, 1), else_=0)),
+                  sa.func.sum(sa.case((SearchLogEntry.result_count.between(1, few), 1),
+                                      else_=0)))
         .where(SearchLogEntry.created_at >= query.since,
-               SearchLogEntry.created_at < query.until)).all()
+               SearchLogEntry.created_at < query.until)
+        .group_by(category, SearchLogEntry.area)).all()
     unplaced = 0
-    for filters, area, result_count in rows:
-        category = (filters or {}).get("category")
+    for searched, area, searches, zero_result, few_result in rows:
         authority = _authority_of(area)
-        if not category or not authority:
-            unplaced += 1
+        if not searched or not authority:
+            unplaced += searches
             continue
-        if query.category and category != query.category:
+        if query.category and searched != query.category:
             continue
         if query.district and area != query.district:
             continue
         if not _in_scope(query, authority):
             continue
-        cell = gap(category, authority)
-        cell.searches += 1
-        cell.zero_result += result_count == 0
-        cell.few_result += 0 < result_count <= few
+        cell = gap(searched, authority)
+        cell.searches += searches
+        cell.zero_result += int(zero_result)
+        cell.few_result += int(few_result)
     return unplaced
 
 
