@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from marketplace import areas
-from marketplace.commissioning.market_map import MarketQuery
+from marketplace.commissioning.market_map import MarketQuery, searched_category
 from marketplace.commissioning.market_map import _authority_of as authority_of
 from marketplace.extensions import db
 from marketplace.needs.models import Need
@@ -91,17 +91,17 @@ def equality(query: MarketQuery) -> Equality:
         for key, _ in TIMINGS:
             if getattr(service, key):
                 demand(found.timings, key).services += 1
-    for filters, area, result_count in _searches(query):
+    for language, evenings, weekends, area, searches, zero_result in _searches(query):
         if (query.authority or query.district) and not _area_matches(query, area):
             continue
-        if filters.get("language"):
-            demand(found.languages, filters["language"]).searches += 1
-        for key, _ in TIMINGS:
-            if filters.get(key) == "true":
-                demand(found.timings, key).searches += 1
+        if language:
+            demand(found.languages, language).searches += searches
+        for key, asked in (("evenings", evenings), ("weekends", weekends)):
+            if asked == "true":
+                demand(found.timings, key).searches += searches
         if area in districts:
-            districts[area].searches += 1
-            districts[area].zero_result += result_count == 0
+            districts[area].searches += searches
+            districts[area].zero_result += int(zero_result)
     for language, timing, district in _needs(query):
         if language:
             demand(found.languages, language).needs += 1
@@ -128,15 +128,17 @@ def _services(query: MarketQuery):
 
 
 def _searches(query: MarketQuery):
-    rows = db.session.execute(sa.select(
-        SearchLogEntry.filters, SearchLogEntry.area, SearchLogEntry.result_count)
+    """The period's searches counted inside the database, by the filters this view reads and
+    the area: (language, evenings, weekends, area, searches, of them found nothing)."""
+    filters = SearchLogEntry.filters
+    keys = [filters[name].as_string() for name in ("language", "evenings", "weekends")]
+    return db.session.execute(
+        sa.select(*keys, SearchLogEntry.area, sa.func.count(),
+                  sa.func.sum(sa.case((SearchLogEntry.result_count == 0, 1), else_=0)))
         .where(SearchLogEntry.created_at >= query.since,
-               SearchLogEntry.created_at < query.until)).all()
-    for filters, area, result_count in rows:
-        filters = filters or {}
-        if query.category and filters.get("category") != query.category:
-            continue
-        yield filters, area, result_count
+               SearchLogEntry.created_at < query.until,
+               *([searched_category() == query.category] if query.category else []))
+        .group_by(*keys, SearchLogEntry.area)).all()
 
 
 def _needs(query: MarketQuery):
