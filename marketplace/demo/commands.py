@@ -29,7 +29,7 @@ from marketplace.demo.money import EXTRA_HOLDERS, MoneySummary, load_demo_money
 from marketplace.demo.needs import load_demo_needs
 from marketplace.demo.pools import load_demo_pools
 from marketplace.demo.demand import load_demo_demand
-from marketplace.demo.reviews import REVIEWERS, ReviewsSummary, load_demo_reviews
+from marketplace.demo.reviews import REVIEWERS, ReviewsSummary, load_demo_reviews, reviews_summary
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
@@ -102,7 +102,7 @@ def load_demo_market() -> DemoSummary:
     money = load_demo_money(logins)
     load_demo_pools(logins["account_manager"])
     load_demo_needs()
-    demo_reviews = load_demo_reviews(logins["commissioner"], password_hash)
+    load_demo_reviews(logins["commissioner"], password_hash)
     load_demo_demand()
 
     services = market.services
@@ -115,7 +115,7 @@ def load_demo_market() -> DemoSummary:
         categories=len({service["category"] for service in services}),
         demo_provider_name=demo_provider["name"],
         money=money,
-        reviews=demo_reviews,
+        reviews=reviews_summary(),
     )
 
 
@@ -181,7 +181,8 @@ def _print_summary(summary: DemoSummary) -> None:
                f"orders in all {money.states} order states; one payment run paid")
     reviews = summary.reviews
     click.echo(f"  {reviews.reviews} reviews of {reviews.services} services: {reviews.published} "
-               f"published, {reviews.held} waiting for a moderator")
+               f"published, {reviews.held} waiting for a moderator, {reviews.on_hold} on the "
+               "short hold for 1 and 2 stars")
     click.echo("")
     click.echo(f"Demo logins (password for every demo account: {DEMO_PASSWORD}):")
     for role, email, _ in DEMO_LOGINS:

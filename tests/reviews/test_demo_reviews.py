@@ -31,7 +31,8 @@ def test_seeding_writes_reviews_some_published_and_some_held(app, runner):
     assert [review.stars for review in reviews if review.on_short_hold] == [2, 1]
     assert any("phone number" in " ".join(r.held_reasons).lower() for r in held)
     assert any("suicide" in " ".join(r.held_reasons).lower() for r in held)
-    assert "waiting for a moderator" in result.output
+    assert ("17 reviews of 7 services: 13 published, 2 waiting for a moderator, 2 on the short "
+            "hold for 1 and 2 stars") in result.output
     assert "Moderator        demo-moderator@example.org" in result.output
     assert_ledger_sound()
 
