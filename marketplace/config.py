@@ -86,6 +86,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     #: Accounts made per address (a day centre or library may register several people).
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour;50 per day")
+    #: Questions asked of providers (each emails one), per person and per address.
+    ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "10 per hour;30 per day")
     #: Supporter invitations sent (each one emails someone), per person and per address.
     SUPPORTER_INVITE_RATE_LIMIT = os.environ.get(
         "SUPPORTER_INVITE_RATE_LIMIT", "10 per hour;30 per day"
@@ -193,6 +195,7 @@ class TestConfig(Config):
     # (Logins keep the real limit: tests that log many people in raise it themselves.)
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     SUPPORTER_INVITE_RATE_LIMIT = "1000 per minute"
+    ENQUIRY_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "100000 per minute"
     # Tests read the search log straight after a request.
     SEARCH_LOG_FLUSH_ROWS = 1

@@ -16,7 +16,7 @@ from marketplace.accounts.permissions import role_required
 from marketplace.enquiries import access, moderation, reply_times, services
 from marketplace.enquiries.forms import ActionForm, MessageForm, QuestionForm, ReportForm
 from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.extensions import configured_limit, db, limiter
 from marketplace.reviews.detectors import SAFEGUARDING_HELP
 
 blueprint = Blueprint("enquiries", __name__)
@@ -46,8 +46,24 @@ def _refused(form, refused: DomainError) -> str:
     return refused.message
 
 
+def _question_sent(response) -> bool:
+    # Only questions that went out count (they lead to the conversation); a form sent back
+    # with a mistake emails nobody.
+    return response.status_code == 302 and "/enquiries/" in (response.location or "")
+
+
+def _person_key() -> str:
+    return f"user:{current_user.id}"
+
+
+# Below login_required, so only a logged-in person's questions are counted; each one emails a
+# provider, so the limit keeps anyone from flooding providers' inboxes.
 @blueprint.route("/services/<int:service_id>/enquire", methods=["GET", "POST"])
 @login_required
+@limiter.limit(configured_limit("ENQUIRY_RATE_LIMIT"), methods=["POST"], key_func=_person_key,
+               deduct_when=_question_sent)
+@limiter.limit(configured_limit("ENQUIRY_RATE_LIMIT"), methods=["POST"],
+               deduct_when=_question_sent)
 def ask(service_id: int):
     service = services.enquirable_service(service_id)
     if current_user.role not in services.BUYER_ROLES:

@@ -10,7 +10,7 @@ from marketplace.api.auth import create_token
 from marketplace.errors import say_duration
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailMessage
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_service, make_user
 
 
 def from_address(app, address="203.0.113.5"):
@@ -119,6 +119,28 @@ def test_supporter_invitations_are_limited_per_address(app):
     assert invite(logged_in(app, people[2], "192.0.2.44"), "three@example.org").status_code == 302
 
 
+@pytest.mark.app_config(ENQUIRY_RATE_LIMIT="2 per hour")
+def test_questions_to_providers_are_limited_per_person(app):
+    from marketplace.enquiries.models import EnquiryMessage
+
+    ana = make_user("holder", email="ana@example.org")
+    services = [make_service(title=f"Group {number}") for number in range(4)]
+    at_home = logged_in(app, ana, "203.0.113.5")
+
+    def ask(service, text="Is there step-free access?"):
+        return at_home.post(f"/services/{service.id}/enquire", data={"text": text})
+
+    assert ask(services[0], text="").status_code == 400  # a mistake sends nothing...
+    assert ask(services[0]).status_code == 302
+    assert ask(services[1]).status_code == 302
+    assert_plain_wait_page(ask(services[2]))
+    assert db.session.scalar(sa.select(sa.func.count(EnquiryMessage.id))) == 2
+    # Another person is unaffected.
+    ben = logged_in(app, make_user("holder", email="ben@example.org"), "192.0.2.44")
+    assert ben.post(f"/services/{services[3].id}/enquire",
+                    data={"text": "Evenings?"}).status_code == 302
+
+
 # ---------------------------------------------------------------- the API
 
 
@@ -159,7 +181,8 @@ def test_the_default_limits_do_not_trip_an_ordinary_journey(app):
     """TestConfig keeps journeys clear of the new limits; the production defaults are set."""
     from marketplace.config import Config
 
-    for name in ("REGISTRATION_RATE_LIMIT", "SUPPORTER_INVITE_RATE_LIMIT", "API_RATE_LIMIT"):
+    for name in ("REGISTRATION_RATE_LIMIT", "SUPPORTER_INVITE_RATE_LIMIT", "ENQUIRY_RATE_LIMIT",
+                 "API_RATE_LIMIT"):
         assert getattr(Config, name) and "per" in getattr(Config, name)
     client = from_address(app)
     assert all(client.get("/api/v1/services").status_code == 200 for _ in range(50))
