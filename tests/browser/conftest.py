@@ -95,6 +95,9 @@ def check_accessibility():
     axe = Axe()
 
     def check(page, label: str) -> None:
+        # Layout rules (target size, reflow, contrast) are only true once the stylesheets
+        # apply: a page whose text has arrived may still be loading them on a busy machine.
+        page.wait_for_load_state("load")
         results = axe.run(
             page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}}
         )

@@ -52,7 +52,8 @@ def test_asking_and_answering_an_enquiry_at_phone_width(market, new_page, check_
 
     bea = new_page(viewport=PHONE)
     log_in(bea, provider)
-    bea.get_by_role("link", name="Enquiries").click()
+    with bea.expect_navigation():
+        bea.get_by_role("link", name="Enquiries").click()
     expect(bea.locator("main")).to_contain_text("With S.")
     fits(bea, "provider's enquiries", check_accessibility)
     with bea.expect_navigation():
