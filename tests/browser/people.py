@@ -20,5 +20,7 @@ def submit(page, name) -> None:
 
 
 def layout_width(page) -> int:
+    # Until the load event the stylesheets may not apply yet, and an unstyled page is wide.
+    page.wait_for_load_state("load")
     metrics = page.context.new_cdp_session(page).send("Page.getLayoutMetrics")
     return metrics["cssContentSize"]["width"]
