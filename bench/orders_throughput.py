@@ -60,11 +60,12 @@ def fresh_app(url: str, *, migrate: bool, **overrides):
     from marketplace.config import Config
     from marketplace.extensions import db
 
+    engine_options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5,
+                      **overrides.pop("SQLALCHEMY_ENGINE_OPTIONS", {})}
     app = create_app(
         Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-not-secret",
         SEARCH_INDEX_DIR=tempfile.mkdtemp(prefix="bench-index-"), MAIL_BACKEND="capture",
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
-        **overrides,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options, **overrides,
     )
     if migrate:
         from flask_migrate import upgrade
