@@ -23,6 +23,7 @@ from marketplace.needs.models import Need, Quote  # noqa: F401
 from marketplace.reviews.models import Review, ReviewAction  # noqa: F401
 from marketplace.commissioning.models import ServiceDecision  # noqa: F401
 from marketplace.commissioning.statement_models import MarketPositionStatement  # noqa: F401
+from marketplace.commissioning.summary_models import SearchCountDaily, SpendDaily  # noqa: F401
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401

@@ -20,8 +20,9 @@ from marketplace.api.serialisers import _utc
 from marketplace.commissioning import statements, tables
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.statement_models import SECTIONS
+from marketplace.commissioning.summary_refresh import current_freshness
 from marketplace.errors import Forbidden, InvalidParameter
-from marketplace.times import iso_date, utcnow
+from marketplace.times import iso_date
 
 VIEW_NAMES = tuple(tables.VIEWS)
 FILTERS = ("start", "end", "area", "category")
@@ -39,7 +40,13 @@ class CommissioningTable(Shape):
 
     view: str
     period: Period
-    worked_out_at: Moment = Field(description="When these figures were worked out (live).")
+    worked_out_at: Moment = Field(description="When this answer was worked out.")
+    figures_up_to: Moment | None = Field(
+        description="The last refresh of the summaries these figures come from (the worker "
+                    "brings them up to date every few minutes): they hold everything up to "
+                    "then, and today's searches and spending as they happen. Null when every "
+                    "figure was worked out from live data.")
+    freshness: str = Field(description="The same in words, as the page says it.")
     columns: list[str]
     rows: list[list[str]]
 
@@ -86,9 +93,12 @@ def _table(view: str):
     start, end = form.period()
     name, rows = tables.VIEWS[view]
     heading, *lines = rows(form)
+    fresh = current_freshness(view)
     return CommissioningTable(
         view=view, period=Period(start=iso_date(start), end=iso_date(end)),
-        worked_out_at=_utc(utcnow()), columns=heading, rows=lines).as_json()
+        worked_out_at=_utc(fresh.worked_out_at),
+        figures_up_to=_utc(fresh.summarised_at) if fresh.summarised_at else None,
+        freshness=fresh.sentence(), columns=heading, rows=lines).as_json()
 
 
 for _view in VIEW_NAMES:

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from marketplace import areas
-from marketplace.commissioning.market_map import MarketQuery, searched_category
+from marketplace.commissioning.market_map import MarketQuery
 from marketplace.commissioning.market_map import _authority_of as authority_of
+from marketplace.commissioning.search_counts import counted
+from marketplace.commissioning.supply import current_supply
 from marketplace.extensions import db
 from marketplace.needs.models import Need
-from marketplace.providers.models import Service
-from marketplace.search.models import SearchLogEntry
 
 TIMINGS = [("evenings", "Evenings"), ("weekends", "Weekends")]
 
@@ -78,26 +78,26 @@ def equality(query: MarketQuery) -> Equality:
     def demand(table: dict[str, Demand], key: str) -> Demand:
         return table.setdefault(key, Demand())
 
-    for service in _services(query):
-        reached = [d for d in in_scope if d in (service.postcode_districts or [])
-                   or areas.DISTRICT_TO_AUTHORITY[d] in (service.local_authorities or [])]
-        if not reached:
-            continue
-        for district in reached:
-            districts[district].services += 1
-        for language in service.languages or []:
-            demand(found.languages, language).services += 1
-        found.specialisms.update(service.specialisms or [])
-        for key, _ in TIMINGS:
-            if getattr(service, key):
-                demand(found.timings, key).services += 1
-    for language, evenings, weekends, area, searches, zero_result in _searches(query):
+    for area, _, _, _, services, _ in current_supply(area_in=in_scope, measures=("services",),
+                                                     category=query.category):
+        districts[area].services += services
+    scope = query.district or query.authority or ""
+    for _, _, measure, value, services, _ in current_supply(
+            area_in=[scope], measures=("language", "specialism", *dict(TIMINGS)),
+            category=query.category):
+        if measure == "language":
+            demand(found.languages, value).services += services
+        elif measure == "specialism":
+            found.specialisms[value] += services
+        else:
+            demand(found.timings, measure).services += services
+    for language, evenings, weekends, area, searches, zero_result, _ in _searches(query):
         if (query.authority or query.district) and not _area_matches(query, area):
             continue
         if language:
             demand(found.languages, language).searches += searches
         for key, asked in (("evenings", evenings), ("weekends", weekends)):
-            if asked == "true":
+            if asked:
                 demand(found.timings, key).searches += searches
         if area in districts:
             districts[area].searches += searches
@@ -119,26 +119,12 @@ def _area_matches(query: MarketQuery, area: str | None) -> bool:
     return authority_of(area) == query.authority
 
 
-def _services(query: MarketQuery):
-    return db.session.execute(sa.select(
-        Service.local_authorities, Service.postcode_districts, Service.languages,
-        Service.specialisms, Service.evenings, Service.weekends)
-        .where(Service.status == "active",
-               *([Service.category == query.category] if query.category else []))).all()
-
-
 def _searches(query: MarketQuery):
-    """The period's searches counted inside the database, by the filters this view reads and
-    the area: (language, evenings, weekends, area, searches, of them found nothing)."""
-    filters = SearchLogEntry.filters
-    keys = [filters[name].as_string() for name in ("language", "evenings", "weekends")]
-    return db.session.execute(
-        sa.select(*keys, SearchLogEntry.area, sa.func.count(),
-                  sa.func.sum(sa.case((SearchLogEntry.result_count == 0, 1), else_=0)))
-        .where(SearchLogEntry.created_at >= query.since,
-               SearchLogEntry.created_at < query.until,
-               *([searched_category() == query.category] if query.category else []))
-        .group_by(*keys, SearchLogEntry.area)).all()
+    """The period's searches counted by the filters this view reads and the area:
+    (language, evenings, weekends, area, searches, of them found nothing, found a few)."""
+    return counted(query.since, query.until, ["language", "evenings", "weekends", "area"],
+                   (lambda column: [column["category"] == query.category])
+                   if query.category else None)
 
 
 def _needs(query: MarketQuery):

@@ -10,8 +10,8 @@ from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.equality import equality
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.summary_refresh import current_freshness
 from marketplace.commissioning.tables import csv_response
-from marketplace.times import utcnow
 
 
 def _shown(form: MarketFilterForm) -> equality_figures.ShownEquality:
@@ -23,12 +23,12 @@ def _shown(form: MarketFilterForm) -> equality_figures.ShownEquality:
 def equality_view():
     form = MarketFilterForm(request.args)
     if not form.validate():
-        return render_template("commissioning/equality/equality.html", form=form, shown=None,
-                               worked_out_at=utcnow()), 400
+        return render_template("commissioning/equality/equality.html", form=form, shown=None), 400
     shown = _shown(form)
     return render_template("commissioning/equality/equality.html", form=form, shown=shown,
                            chart=equality_figures.language_chart(shown), period=form.period(),
-                           worked_out_at=utcnow(), query_string=request.query_string.decode())
+                           freshness=current_freshness("equality"),
+                           query_string=request.query_string.decode())
 
 
 @blueprint.route("/equality.csv")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marketplace.budgets.services import pay_due_instalments
 from marketplace.commissioning.decisions import remind_due
+from marketplace.commissioning.summary_refresh import refresh_summaries
+from marketplace.commissioning.summary_state import REFRESH_EVERY
 from marketplace.jobs import DailyAt, JobContext, scheduled_job
 from marketplace.times import london_today
 
@@ -25,3 +27,18 @@ def service_look_again(context: JobContext) -> str:
     again (commissioning/decisions.py). A decision reminds once: claimed by compare-and-set."""
     told = remind_due()
     return f"Reminded {told} commissioner{'' if told == 1 else 's'} to look at a service again."
+
+
+@scheduled_job("market-summaries", REFRESH_EVERY)
+def market_summaries(context: JobContext) -> str:
+    """Brings the commissioners' summaries of searches, spending and supply up to date
+    (commissioning/summary_refresh.py), in one transaction with the run's record.
+
+    Running it twice is harmless: each day is summarised by replacing that day's rows with
+    counts from the source rows, and a day already summarised is done again only when its
+    number of source rows changed, so a second run finds every count equal and changes
+    nothing; supply rows are written only where they differ from the listings. A run that
+    fails or loses its lease rolls back whole, and unique keys stop two runs counting a row
+    twice.
+    """
+    return refresh_summaries()

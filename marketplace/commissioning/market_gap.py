@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from marketplace import areas
-from marketplace.commissioning.market_map import MarketQuery, _authority_of, searched_category
+from marketplace.commissioning.market_map import MarketQuery, searched_category
+from marketplace.commissioning.supply import provider_services
 from marketplace.extensions import db
 from marketplace.needs.models import Need
-from marketplace.providers.models import Provider, Service
+from marketplace.providers.models import Provider
 from marketplace.reviews.detectors import check, redacted
 from marketplace.search.models import SearchLogEntry
 
@@ -86,21 +87,23 @@ def _without_personal_details(text: str) -> str:
 def _nearest(category: str, authority: str) -> tuple[list[NearProvider], list[NearProvider]]:
     """Providers who could fill it: those offering the category in other authorities, and
     those already working here in other categories; most services first."""
-    rows = db.session.execute(sa.select(Service.provider_id, Service.category,
-                                        Service.local_authorities, Service.postcode_districts)
-                              .where(Service.status == "active")).all()
     elsewhere: Counter[int] = Counter()
     here: Counter[int] = Counter()
-    supplying: set[int] = set()
-    for provider_id, service_category, authorities, districts in rows:
-        served = set(authorities or []) | {_authority_of(d) for d in districts or []}
+    in_kind: dict[int, int] = {}
+    serving: dict[int, int] = {}
+    for provider_id, service_category, served, services in provider_services(category,
+                                                                             authority):
         if service_category == category:
-            if authority in served:
-                supplying.add(provider_id)
-            else:
-                elsewhere[provider_id] += 1
-        elif authority in served:
-            here[provider_id] += 1
+            if served == "":
+                in_kind[provider_id] = services
+            elif served == authority:
+                serving[provider_id] = services
+        elif served == authority:
+            here[provider_id] += services
+    supplying = set(serving)
+    for provider_id, services in in_kind.items():
+        if services > serving.get(provider_id, 0):
+            elsewhere[provider_id] = services - serving.get(provider_id, 0)
     # Listed once, where nearest (the same category first); not if already filling it.
     for provider_id in supplying | set(elsewhere):
         here.pop(provider_id, None)

@@ -12,18 +12,22 @@ searches for it and needs posted in it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from marketplace import areas
+from marketplace.commissioning.search_counts import counted, searched
+from marketplace.commissioning.supply import current_supply
 from marketplace.extensions import db
 from marketplace.needs.models import Need, Quote
 from marketplace.pools.models import Pool
 from marketplace.providers.models import Service
-from marketplace.search.models import SearchLogEntry
+
+#: The supply measures the market map shows, and the field of Gap each fills.
+SUPPLY_MEASURES = {"services": "services", "evenings": "evening_services",
+                   "weekends": "weekend_services"}
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,7 @@ class Gap:
     needs: int = 0
     unanswered_needs: int = 0
     expired_pools: int = 0
-    provider_ids: set[int] = field(default_factory=set)
-
-    @property
-    def providers(self) -> int:
-        return len(self.provider_ids)
+    providers: int = 0
 
     @property
     def unmet(self) -> int:
@@ -77,12 +77,7 @@ def market_map(query: MarketQuery) -> MarketMap:
             gaps[key] = Gap(category, authority)
         return gaps[key]
 
-    for category, authority, service in _supply(query):
-        cell = gap(category, authority)
-        cell.services += 1
-        cell.evening_services += service.evenings
-        cell.weekend_services += service.weekends
-        cell.provider_ids.add(service.provider_id)
+    _supply(query, gap)
     unplaced = _searches(query, gap)
     _needs(query, gap)
     _expired_pools(query, gap)
@@ -96,24 +91,21 @@ def _in_scope(query: MarketQuery, authority: str) -> bool:
     return wanted is None or authority == wanted
 
 
-def _supply(query: MarketQuery):
-    """(category, authority, service row) for every authority each active service serves."""
-    rows = db.session.execute(sa.select(
-        Service.category, Service.provider_id, Service.local_authorities,
-        Service.postcode_districts, Service.evenings, Service.weekends)
-        .where(Service.status == "active",
-               *([Service.category == query.category] if query.category else []))).all()
-    for row in rows:
-        served = set(row.local_authorities or [])
-        districts = set(row.postcode_districts or [])
-        if query.district and query.district not in districts and \
-                areas.DISTRICT_TO_AUTHORITY.get(query.district) not in served:
-            continue
-        served |= {areas.DISTRICT_TO_AUTHORITY[d] for d in districts
-                   if d in areas.DISTRICT_TO_AUTHORITY}
-        for authority in sorted(served):
-            if _in_scope(query, authority):
-                yield row.category, authority, row
+def _supply(query: MarketQuery, gap) -> None:
+    """Active services in every authority each serves (supply.py), or, with a district
+    filter, those reaching the district, placed in its authority."""
+    if query.district:
+        wanted, placed = [query.district], areas.DISTRICT_TO_AUTHORITY[query.district]
+    else:
+        wanted, placed = ([query.authority] if query.authority else None), None
+    for area, category, measure, _, services, providers in current_supply(
+            area_in=wanted, measures=tuple(SUPPLY_MEASURES), category=query.category):
+        if not area or (placed is None and area in areas.DISTRICT_TO_AUTHORITY):
+            continue  # the region's and districts' counts: not cells of the map
+        cell = gap(category, placed or area)
+        setattr(cell, SUPPLY_MEASURES[measure], services)
+        if measure == "services":
+            cell.providers = providers
 
 
 def _authority_of(area: str | None) -> str | None:
@@ -125,33 +117,24 @@ def _authority_of(area: str | None) -> str | None:
 def searched_category():
     """The category filter of a logged search, read inside the database (JSON on SQLite and
     PostgreSQL alike), so the log is counted there, never loaded row by row."""
-    return SearchLogEntry.filters["category"].as_string()
+    return searched("category")
 
 
 def _searches(query: MarketQuery, gap) -> int:
-    few = current_app.config["MARKET_FEW_RESULTS"]
-    category = searched_category()
-    rows = db.session.execute(
-        sa.select(category, SearchLogEntry.area, sa.func.count(),
-                  sa.func.sum(sa.case((SearchLogEntry.result_count == 0, 1), else_=0)),
-                  sa.func.sum(sa.case((SearchLogEntry.result_count.between(1, few), 1),
-                                      else_=0)))
-        .where(SearchLogEntry.created_at >= query.since,
-               SearchLogEntry.created_at < query.until)
-        .group_by(category, SearchLogEntry.area)).all()
     unplaced = 0
-    for searched, area, searches, zero_result, few_result in rows:
+    for searched_kind, area, searches, zero_result, few_result in counted(
+            query.since, query.until, ["category", "area"]):
         authority = _authority_of(area)
-        if not searched or not authority:
+        if not searched_kind or not authority:
             unplaced += searches
             continue
-        if query.category and searched != query.category:
+        if query.category and searched_kind != query.category:
             continue
         if query.district and area != query.district:
             continue
         if not _in_scope(query, authority):
             continue
-        cell = gap(searched, authority)
+        cell = gap(searched_kind, authority)
         cell.searches += searches
         cell.zero_result += int(zero_result)
         cell.few_result += int(few_result)

@@ -12,8 +12,8 @@ from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.market_gap import gap_detail
 from marketplace.commissioning.market_map import market_map
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.summary_refresh import current_freshness
 from marketplace.commissioning.tables import csv_response
-from marketplace.times import utcnow
 
 
 def _filters() -> tuple[MarketFilterForm, bool]:
@@ -27,13 +27,14 @@ def market():
     form, valid = _filters()
     if not valid:
         return render_template("commissioning/market/map.html", form=form, rows=None,
-                               chart=[], period=None, worked_out_at=utcnow()), 400
+                               chart=[], period=None), 400
     market_now = market_map(form.market_query())
     rows = market_figures.shown_gaps(market_now, current_rule())
     return render_template(
         "commissioning/market/map.html", form=form, rows=rows, columns=market_figures.COLUMNS,
         chart=market_figures.chart_rows(rows), period=form.period(),
-        unplaced=current_rule().count(market_now.unplaced_searches), worked_out_at=utcnow(),
+        unplaced=current_rule().count(market_now.unplaced_searches),
+        freshness=current_freshness("market"),
         query_string=request.query_string.decode())
 
 
@@ -58,7 +59,8 @@ def market_gap():
         abort(404)
     detail = gap_detail(form.market_query(), category, authority)
     return render_template("commissioning/market/gap.html", form=form, detail=detail,
-                           rule=current_rule(), period=form.period(), worked_out_at=utcnow(),
+                           rule=current_rule(), period=form.period(),
+                           freshness=current_freshness("gap"),
                            category_label=vocabulary.label(vocabulary.CATEGORIES, category),
                            area_label=areas.area_label(authority),
                            back_args={name: value for name, value in request.args.items()

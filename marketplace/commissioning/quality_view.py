@@ -50,6 +50,7 @@ class QualityView:
 @dataclass
 class Candidate:
     """A service on the "services to review" list and why it is there."""
+    #: The listing once chosen (a ReviewedService while the list is worked out).
     service: Service
     whole: Tally = field(default_factory=Tally)
     recent: Tally = field(default_factory=Tally)
@@ -72,18 +73,36 @@ def _serves(service_areas: tuple[list, list], query: MarketQuery) -> bool:
     return query.authority is None or query.authority in served
 
 
+@dataclass(frozen=True)
+class ReviewedService:
+    """What the views read of a reviewed service (loading whole services cost most of the
+    page at 100,000 services)."""
+    id: int
+    category: str
+    provider_id: int
+
+
 def published_reviews(query: MarketQuery, since=None, service_id: int | None = None):
-    """(review stars, helped, published_at, service) rows in the period (or from `since`) and
-    the filters; one service's only when service_id is given."""
+    """(review stars, helped, published_at, ReviewedService) rows in the period (or from
+    `since`) and the filters; one service's only when service_id is given."""
     rows = db.session.execute(
-        sa.select(Review.stars, Review.helped, Review.published_at, Service)
+        sa.select(Review.stars, Review.helped, Review.published_at, Service.id,
+                  Service.category, Service.provider_id, Service.local_authorities,
+                  Service.postcode_districts)
         .join(Service, Service.id == Review.service_id)
         .where(Review.state == "published",
                Review.published_at >= (since or query.since), Review.published_at < query.until,
                *([Service.category == query.category] if query.category else []),
                *([Service.id == service_id] if service_id else []))).all()
-    return [row for row in rows
-            if _serves((row.Service.local_authorities, row.Service.postcode_districts), query)]
+    services: dict[int, ReviewedService] = {}
+    found = []
+    for stars, helped, published_at, sid, category, provider_id, authorities, districts in rows:
+        if not _serves((authorities, districts), query):
+            continue
+        if sid not in services:
+            services[sid] = ReviewedService(sid, category, provider_id)
+        found.append((stars, helped, published_at, services[sid]))
+    return found
 
 
 def quality_view(query: MarketQuery) -> QualityView:
@@ -137,8 +156,7 @@ def services_to_review(query: MarketQuery) -> list[Candidate]:
     reported = dict(db.session.execute(
         sa.select(Review.service_id, sa.func.count(ReviewReport.id))
         .join(Review, Review.id == ReviewReport.review_id)
-        .where(ReviewReport.created_at >= query.since, ReviewReport.created_at < query.until,
-               Review.service_id.in_(list(candidates)))
+        .where(ReviewReport.created_at >= query.since, ReviewReport.created_at < query.until)
         .group_by(Review.service_id)).all())
     for candidate in candidates.values():
         candidate.reports = reported.get(candidate.service.id, 0)
@@ -154,5 +172,9 @@ def services_to_review(query: MarketQuery) -> list[Candidate]:
             candidate.reasons.append("People reported its reviews")
         if candidate.reasons:
             listed.append(candidate)
+    listings = {service.id: service for service in db.session.scalars(
+        sa.select(Service).where(Service.id.in_([c.service.id for c in listed])))}
+    for candidate in listed:
+        candidate.service = listings[candidate.service.id]
     return sorted(listed, key=lambda c: (-len(c.reasons), c.helped_share, c.service.title,
                                          c.service.id))

@@ -26,39 +26,30 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from marketplace import areas, vocabulary
 from marketplace.accounts.models import User
-from marketplace.budgets import spending_return
 from marketplace.budgets.models import Allocation, Budget, FundingStream
+from marketplace.commissioning import spend_days
 from marketplace.commissioning.market_map import MarketQuery
+from marketplace.commissioning.summary_models import SPEND
+from marketplace.commissioning.summary_state import coverage
 from marketplace.extensions import db
-from marketplace.ledger.models import LedgerLine, LedgerTransaction
-from marketplace.orders.models import Order
 from marketplace.pools.models import Pool, PoolMember
 from marketplace.providers.models import Provider, Service
 from marketplace.times import london_date
 
 #: Ledger kinds that are spending (a reversal counts as the kind it reverses): the spending
 #: return's, so "spent" has one meaning.
-SPENDING_KINDS = tuple(spending_return.SPENDING_KINDS)
+SPENDING_KINDS = spend_days.SPENDING_KINDS
 ROUTES = [("direct", "Direct payment"), ("managed", "Managed account"), ("pooled", "Pooled")]
 
 
 @dataclass
 class Money:
-    """Pence and the distinct budget holders they belong to (disclosure counts people)."""
+    """Pence and how many distinct budget holders they belong to (disclosure counts people)."""
     pence: int = 0
-    holders: set[int] = field(default_factory=set)
-
-    def add(self, pence: int, holder_id: int) -> None:
-        self.pence += pence
-        self.holders.add(holder_id)
-
-    @property
-    def people(self) -> int:
-        return len(self.holders)
+    people: int = 0
 
 
 def _money_by() -> defaultdict[str, Money]:
@@ -111,108 +102,72 @@ def month_label(month: str) -> str:
     return date(int(year), int(number), 1).strftime("%B %Y")
 
 
-def _spending(*columns) -> sa.Select:
-    """Budget ledger lines of spending transactions (a reversal by what it reverses)."""
-    original = so.aliased(LedgerTransaction)
-    counts_as = sa.func.coalesce(original.kind, LedgerTransaction.kind)
-    return (sa.select(*columns)
-            .join(LedgerTransaction, LedgerTransaction.id == LedgerLine.transaction_id)
-            .outerjoin(original, original.id == LedgerTransaction.reverses_id)
-            .where(LedgerLine.budget_id.is_not(None), counts_as.in_(SPENDING_KINDS)))
+def _service_authority() -> sa.ColumnElement:
+    """The service's first listed authority, else the authority of its first postcode district."""
+    first_district = Service.postcode_districts[0].as_string()
+    return sa.func.coalesce(Service.local_authorities[0].as_string(),
+                            sa.case(areas.DISTRICT_TO_AUTHORITY, value=first_district), "")
 
 
-def _spending_lines(query: MarketQuery):
-    return db.session.execute(
-        _spending(LedgerLine.budget_id, LedgerLine.amount_pence, LedgerLine.created_at,
-                  LedgerTransaction.order_id)
-        .where(LedgerLine.created_at >= query.since, LedgerLine.created_at < query.until)
-    ).all()
-
-
-@dataclass(frozen=True)
-class _OrderFacts:
-    holder_id: int
-    category: str
-    authority: str
-    district: str
-    stream: str
-    route: str
-    user_led: bool
-    micro: bool
-
-
-def service_authority(local_authorities: list[str] | None, districts: list[str] | None) -> str:
-    for authority in local_authorities or []:
-        return authority
-    for district in districts or []:
-        if district in areas.DISTRICT_TO_AUTHORITY:
-            return areas.DISTRICT_TO_AUTHORITY[district]
-    return ""
-
-
-def _order_facts(order_ids: set[int]) -> dict[int, _OrderFacts]:
-    if not order_ids:
-        return {}
-    pooled = set(db.session.scalars(sa.select(PoolMember.order_id)
-                                    .where(PoolMember.order_id.in_(order_ids))))
-    rows = db.session.execute(
-        sa.select(Order.id, Order.holder_id, Order.route, Service.category,
-                  Service.local_authorities, Service.postcode_districts,
-                  User.home_authority, User.home_district, FundingStream.name,
-                  Provider.provider_type, Provider.is_user_led, Provider.staff_count)
-        .join(Service, Service.id == Order.service_id)
-        .join(Provider, Provider.id == Order.provider_id)
-        .join(User, User.id == Order.holder_id)
-        .join(Budget, Budget.id == Order.budget_id)
-        .join(FundingStream, FundingStream.id == Budget.stream_id)
-        .where(Order.id.in_(order_ids))).all()
-    facts = {}
-    for row in rows:
-        district = row.home_district if row.home_authority else next(
-            iter(row.postcode_districts or []), "")
-        facts[row.id] = _OrderFacts(
-            holder_id=row.holder_id, category=row.category,
-            authority=row.home_authority or service_authority(row.local_authorities,
-                                                              row.postcode_districts),
-            district=district or "", stream=row.name,
-            route="pooled" if row.id in pooled else row.route,
-            user_led=row.provider_type == "ulo" or row.is_user_led,
-            micro=row.staff_count <= vocabulary.MICRO_PROVIDER_MAX_STAFF)
-    return facts
-
-
-def _wanted(query: MarketQuery, facts: _OrderFacts) -> bool:
-    if query.category and facts.category != query.category:
-        return False
-    if query.authority and facts.authority != query.authority:
-        return False
-    return not query.district or facts.district == query.district
+def _facts(query: MarketQuery) -> sa.CTE:
+    """The period's spending rows (summary and live tail) with what places each pound: kind of
+    support, area (the holder's home authority, else the service's), district, funding
+    stream, route, and whether the provider is user-led or a micro-provider, as listed now.
+    Narrowed by the query's kind of support and area."""
+    rows = spend_days.SUMMARY.rows(coverage(SPEND, spend_days.settings(), query.since,
+                                            query.until),
+                                   ["month", "holder_id", "stream_id", "service_id",
+                                    "provider_id", "route"])
+    home = User.home_authority != ""
+    authority = sa.case((home, User.home_authority), else_=_service_authority())
+    district = sa.case((home, User.home_district),
+                       else_=sa.func.coalesce(Service.postcode_districts[0].as_string(), ""))
+    wanted = [*([Service.category == query.category] if query.category else []),
+              *([authority == query.authority] if query.authority else []),
+              *([district == query.district] if query.district else [])]
+    return (sa.select(rows.c.month, rows.c.holder_id, rows.c.spent_pence, rows.c.stream_id,
+                      rows.c.route, Service.category.label("category"),
+                      authority.label("authority"),
+                      sa.or_(Provider.provider_type == "ulo", Provider.is_user_led)
+                      .label("user_led"),
+                      (Provider.staff_count <= vocabulary.MICRO_PROVIDER_MAX_STAFF).label("micro"))
+            .select_from(rows)
+            .join(Service, Service.id == rows.c.service_id)
+            .join(Provider, Provider.id == rows.c.provider_id)
+            .join(User, User.id == rows.c.holder_id)
+            .where(*wanted).cte("spend_facts"))
 
 
 def spend(query: MarketQuery) -> Spend:
-    lines = _spending_lines(query)
-    facts = _order_facts({order_id for *_, order_id in lines if order_id is not None})
+    facts = _facts(query)
+    breakdowns = {"total": None, "category": facts.c.category, "area": facts.c.authority,
+                  "month": facts.c.month, "stream": facts.c.stream_id, "route": facts.c.route}
+    parts = [_summed(name, key, facts) for name, key in breakdowns.items()]
+    for flag in ("user_led", "micro"):
+        parts.append(_summed(flag, None, facts, facts.c[flag]))
+        parts.append(_summed(f"{flag}_by_month", facts.c.month, facts, facts.c[flag]))
     found = Spend(months=london_months(query))
-    for _budget_id, amount, created_at, order_id in lines:
-        order = facts.get(order_id)
-        if order is None or not _wanted(query, order):
-            continue  # the app settles and refunds only orders
-        # The budget's line falls by what it paid: a settle is -amount, a refund +amount.
-        pence, holder = -amount, order.holder_id
-        month = f"{london_date(created_at).year}-{london_date(created_at).month:02d}"
-        found.total.add(pence, holder)
-        found.by_category[order.category].add(pence, holder)
-        found.by_area[order.authority].add(pence, holder)
-        found.by_month[month].add(pence, holder)
-        found.by_stream[order.stream].add(pence, holder)
-        found.by_route[order.route].add(pence, holder)
-        if order.user_led:
-            found.user_led.add(pence, holder)
-            found.user_led_by_month[month].add(pence, holder)
-        if order.micro:
-            found.micro.add(pence, holder)
-            found.micro_by_month[month].add(pence, holder)
+    streams = dict(db.session.execute(sa.select(FundingStream.id, FundingStream.name)).all())
+    for breakdown, key, pence, people in db.session.execute(sa.union_all(*parts)):
+        money = Money(int(pence or 0), int(people or 0))
+        if breakdown in ("total", "user_led", "micro"):
+            setattr(found, breakdown, money)
+        elif breakdown == "stream":
+            found.by_stream[streams[int(key)]] = money
+        else:
+            getattr(found, f"by_{breakdown}" if breakdown in breakdowns else breakdown)[
+                key] = money
     return found
+
+
+def _summed(name: str, key, facts, *where) -> sa.Select:
+    """(breakdown, key, pence, distinct holders) for one breakdown of the spending rows."""
+    selected = sa.select(sa.literal(name).label("breakdown"),
+                         (sa.cast(key, sa.String) if key is not None else sa.literal(""))
+                         .label("key"),
+                         sa.func.sum(facts.c.spent_pence), sa.func.count(sa.distinct(
+                             facts.c.holder_id))).where(*where)
+    return selected.group_by(key) if key is not None else selected
 
 
 def budgets_in_period(query: MarketQuery) -> Budgets:
@@ -221,36 +176,31 @@ def budgets_in_period(query: MarketQuery) -> Budgets:
     budget is not for one kind of support."""
     first, after = london_date(query.since), london_date(query.until - timedelta(seconds=1)) \
         + timedelta(days=1)
-    rows = db.session.execute(
-        sa.select(Budget.id, Budget.holder_id, Budget.route, Budget.planned_pence)
-        .join(Allocation, Allocation.id == Budget.allocation_id)
-        .join(User, User.id == Budget.holder_id)
-        .where(Allocation.period_start < after, Allocation.period_end > first,
-               *([User.home_authority == query.authority] if query.authority else []),
-               *([User.home_district == query.district] if query.district else []))).all()
-    holders, direct = set(), set()
-    allocated: defaultdict[int, int] = defaultdict(int)
-    for row in rows:
-        holders.add(row.holder_id)
-        if row.route == "direct":
-            direct.add(row.holder_id)
-        allocated[row.holder_id] += row.planned_pence
-    spent = _spent_to(query, [row.id for row in rows])
-    used = [spent.get(holder, 0) / allocated[holder] for holder in sorted(holders)
-            if allocated[holder] > 0]
-    return Budgets(people=len(holders), direct_payment_people=len(direct), used=used)
+    in_period = (sa.select(Budget.id)
+                 .join(Allocation, Allocation.id == Budget.allocation_id)
+                 .join(User, User.id == Budget.holder_id)
+                 .where(Allocation.period_start < after, Allocation.period_end > first,
+                        *([User.home_authority == query.authority] if query.authority else []),
+                        *([User.home_district == query.district] if query.district else [])))
+    holders = db.session.execute(
+        sa.select(Budget.holder_id, sa.func.sum(Budget.planned_pence),
+                  sa.func.max(sa.case((Budget.route == "direct", 1), else_=0)))
+        .where(Budget.id.in_(in_period)).group_by(Budget.holder_id)
+        .order_by(Budget.holder_id)).all()
+    spent = _spent_to(query, in_period)
+    used = [spent.get(holder, 0) / allocated for holder, allocated, _ in holders
+            if allocated > 0]
+    return Budgets(people=len(holders), direct_payment_people=sum(d for *_, d in holders),
+                   used=used)
 
 
-def _spent_to(query: MarketQuery, budget_ids: list[int]) -> dict[int, int]:
-    """What each holder's budgets spent from the start to the end of the period."""
-    if not budget_ids:
-        return {}
-    rows = db.session.execute(
-        _spending(Budget.holder_id, sa.func.sum(LedgerLine.amount_pence))
-        .join(Budget, Budget.id == LedgerLine.budget_id)
-        .where(LedgerLine.budget_id.in_(budget_ids), LedgerLine.created_at < query.until)
-        .group_by(Budget.holder_id)).all()
-    return {holder: -int(total) for holder, total in rows}
+def _spent_to(query: MarketQuery, budget_ids: sa.Select) -> dict[int, int]:
+    """What each holder's budgets (of budget_ids) spent from the start to the end of the
+    period."""
+    covered = coverage(SPEND, spend_days.settings(), None, query.until)
+    rows = spend_days.SUMMARY.totals(covered, ["holder_id"],
+                                     lambda column: [column["budget_id"].in_(budget_ids)])
+    return {holder: int(spent) for holder, spent, _lines in rows}
 
 
 def pools(query: MarketQuery) -> tuple[PoolTotals, PoolTotals]:
@@ -261,25 +211,26 @@ def pools(query: MarketQuery) -> tuple[PoolTotals, PoolTotals]:
     if query.district:
         return funded, expired
     moment = sa.case((Pool.state == "funded", Pool.funded_at), else_=Pool.ended_at)
-    rows = db.session.execute(
-        sa.select(Pool.id, Pool.state, Pool.target_pence)
-        .join(Service, Service.id == Pool.service_id)
-        .where(Pool.state.in_(("funded", "expired")), moment >= query.since,
-               moment < query.until,
-               *([Service.category == query.category] if query.category else []),
-               *([Pool.local_authority == query.authority] if query.authority else []))).all()
-    paying: defaultdict[int, set[int]] = defaultdict(set)
-    pledged: defaultdict[int, set[int]] = defaultdict(set)
+    chosen = (sa.select(Pool.id, Pool.state, Pool.target_pence)
+              .join(Service, Service.id == Pool.service_id)
+              .where(Pool.state.in_(("funded", "expired")), moment >= query.since,
+                     moment < query.until,
+                     *([Service.category == query.category] if query.category else []),
+                     *([Pool.local_authority == query.authority] if query.authority else [])))
+    rows = db.session.execute(chosen).all()
+    people: dict[str, set[int]] = {"funded": set(), "expired": set()}
     if rows:
-        for pool_id, holder_id, state in db.session.execute(
-                sa.select(PoolMember.pool_id, PoolMember.holder_id, PoolMember.state)
-                .where(PoolMember.pool_id.in_([row.id for row in rows]))):
-            pledged[pool_id].add(holder_id)
-            if state == "paid":
-                paying[pool_id].add(holder_id)
+        pool_ids = chosen.with_only_columns(Pool.id)
+        for holder_id, member_state, pool_state in db.session.execute(
+                sa.select(PoolMember.holder_id, PoolMember.state, Pool.state)
+                .join(Pool, Pool.id == PoolMember.pool_id)
+                .where(PoolMember.pool_id.in_(pool_ids))):
+            # Behind a funded pool its paying members; behind an expired one all who pledged.
+            if pool_state == "expired" or member_state == "paid":
+                people[pool_state].add(holder_id)
     for row in rows:
         totals = funded if row.state == "funded" else expired
         totals.count += 1
         totals.value.pence += row.target_pence
-        totals.value.holders |= (paying if row.state == "funded" else pledged)[row.id]
+    funded.value.people, expired.value.people = len(people["funded"]), len(people["expired"])
     return funded, expired

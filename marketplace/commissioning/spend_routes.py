@@ -9,8 +9,8 @@ from flask import abort, render_template, request
 from marketplace.commissioning import spend_figures
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.routes import blueprint, commissioner_only
+from marketplace.commissioning.summary_refresh import current_freshness
 from marketplace.commissioning.tables import csv_response, shown_for
-from marketplace.times import utcnow
 
 
 @blueprint.route("/spend", endpoint="spend")
@@ -18,12 +18,11 @@ from marketplace.times import utcnow
 def spend_view():
     form = MarketFilterForm(request.args)
     if not form.validate():
-        return render_template("commissioning/spend/spend.html", form=form, shown=None,
-                               worked_out_at=utcnow()), 400
+        return render_template("commissioning/spend/spend.html", form=form, shown=None), 400
     shown = shown_for(form)
     return render_template(
         "commissioning/spend/spend.html", form=form, shown=shown, period=form.period(),
-        chart=spend_figures.chart_rows(shown), worked_out_at=utcnow(),
+        chart=spend_figures.chart_rows(shown), freshness=current_freshness("spend"),
         england=spend_figures.ENGLAND_DIRECT_PAYMENT_PERCENT,
         query_string=request.query_string.decode())
 

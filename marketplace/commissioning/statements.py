@@ -18,6 +18,7 @@ from marketplace.accounts.models import User
 from marketplace.commissioning.disclosure import Rule
 from marketplace.commissioning.market_map import MarketQuery, market_map
 from marketplace.commissioning.models import DECISIONS, ServiceDecision
+from marketplace.commissioning.search_counts import counted
 from marketplace.commissioning.quality_view import Tally, published_reviews, services_to_review
 from marketplace.commissioning.statement_models import (
     SECTION_LIMIT, SECTIONS, MarketPositionStatement,
@@ -25,7 +26,6 @@ from marketplace.commissioning.statement_models import (
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
-from marketplace.search.models import SearchLogEntry
 from marketplace.times import format_date, london_day_bounds, utcnow
 
 #: How many of the biggest gaps a draft names.
@@ -116,10 +116,9 @@ def _small_providers(query: MarketQuery, rule: Rule) -> str:
                               .where(Service.status == "active").distinct()).all()
     user_led = {pid for pid, ulo, _ in rows if ulo}
     micro = {pid for pid, _, staff in rows if staff <= vocabulary.MICRO_PROVIDER_MAX_STAFF}
-    asked = db.session.execute(sa.select(SearchLogEntry.filters).where(
-        SearchLogEntry.created_at >= query.since, SearchLogEntry.created_at < query.until)).all()
-    asked_ulo = sum(1 for (filters,) in asked if (filters or {}).get("ulo"))
-    asked_micro = sum(1 for (filters,) in asked if (filters or {}).get("micro"))
+    asked = counted(query.since, query.until, ["ulo", "micro"])
+    asked_ulo = sum(row.searches for row in asked if row.ulo)
+    asked_micro = sum(row.searches for row in asked if row.micro)
     tallies = {"ulo": Tally(), "micro": Tally()}
     for stars, helped, _, service in published_reviews(query):
         if service.provider_id in user_led:

@@ -159,4 +159,8 @@ class LedgerLine(db.Model):
         # transaction_id too, so a statement's period is read from the index alone.
         sa.Index("ix_ledger_lines_budget_id_created_at_id", "budget_id", "created_at", "id",
                  "transaction_id"),
+        # Budget lines by moment: a day's spending across every budget (commissioning).
+        sa.Index("ix_ledger_lines_budget_lines_created_at", "created_at",
+                 sqlite_where=sa.text("budget_id IS NOT NULL"),
+                 postgresql_where=sa.text("budget_id IS NOT NULL")),
     )

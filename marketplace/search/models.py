@@ -89,3 +89,10 @@ class SearchLogEntry(db.Model):
     #: "web" or "api".
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="web")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (
+        # The words of searches that found nothing in an area (one gap of the market map).
+        sa.Index("ix_search_log_entries_nothing_found", "area", "created_at",
+                 sqlite_where=sa.text("result_count = 0"),
+                 postgresql_where=sa.text("result_count = 0")),
+    )

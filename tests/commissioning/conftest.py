@@ -1,5 +1,6 @@
-"""Helpers for the commissioners' pages: a logged-in commissioner,
-and funding streams, organisations and allocations built through the domain services."""
+"""Helpers for the commissioners' pages: a logged-in commissioner, funding streams,
+organisations and allocations built through the domain services, and the market tests' two
+ways to their figures (live, or through the worker's summaries)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -77,3 +78,12 @@ def money_rows() -> dict[str, int]:
             ("transactions", LedgerTransaction), ("rules", SpendingRule),
         ]
     }
+
+
+@pytest.fixture(params=["live", "summarised"])
+def figures_from(request) -> str:
+    """Market tests run twice: with every figure worked out live, and with the worker's
+    summaries made once the fixture's data is in (figures then come from the summaries and
+    the live tail together, and must be the same)."""
+    return request.param
+

@@ -16,6 +16,7 @@ from marketplace.needs.services import NeedDetails
 from marketplace.search.models import SearchLogEntry
 from tests.factories import make_provider, make_service, make_user
 from tests.orders.pages import text
+from tests.commissioning.summaries import summarise_if_asked
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
@@ -31,7 +32,7 @@ def _searches(count: int, *, area: str | None, results: int = 5, when: datetime 
 
 
 @pytest.fixture
-def known_market(app, clock):
+def known_market(app, clock, figures_from):
     clock.set(NOW)
     salford = make_provider(name="Salford Peers")
     make_service(salford, languages=["en", "pl"], evenings=True, specialisms=["lgbt"])
@@ -50,6 +51,7 @@ def known_market(app, clock):
         local_authority="salford", timing="evenings", budget_low_pence=2000,
         budget_high_pence=8000, postcode_district="M6", language="ur"))
     db.session.commit()
+    summarise_if_asked(figures_from)
 
 
 def test_rural_districts_are_real_greater_manchester_districts():

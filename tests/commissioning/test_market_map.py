@@ -15,6 +15,7 @@ from marketplace.search.models import SearchLogEntry
 from marketplace.times import london_today
 from tests.factories import make_provider, make_service, make_user
 from tests.orders.pages import text
+from tests.commissioning.summaries import summarise_if_asked
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
@@ -39,7 +40,7 @@ def _need(holder, category: str, authority: str, words: str, district: str = "")
 
 
 @pytest.fixture
-def known_market(app, clock):
+def known_market(app, clock, figures_from):
     clock.set(NOW)
     salford_group = make_provider(name="Salford Peers")
     make_service(salford_group, title="Monday group", evenings=True)
@@ -67,6 +68,7 @@ def known_market(app, clock):
         service_id=clay.id, price_pence=3000, price_unit="session", sessions=4,
         expires_on=london_today() + timedelta(days=10)))
     db.session.commit()
+    summarise_if_asked(figures_from)
     return {"provider": salford_group}
 
 

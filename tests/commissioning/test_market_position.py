@@ -12,12 +12,13 @@ from marketplace.extensions import db
 from marketplace.search.models import SearchLogEntry
 from tests.factories import make_provider, make_service, make_user
 from tests.orders.pages import anonymous, text
+from tests.commissioning.summaries import summarise_if_asked
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def market(app, clock):
+def market(app, clock, figures_from):
     clock.set(NOW)
     provider = make_provider(name="Salford Peers", is_user_led=True, staff_count=4)
     for number in range(9):
@@ -27,6 +28,7 @@ def market(app, clock):
                                       filters={"category": "peer-support"}, result_count=0,
                                       created_at=NOW) for _ in range(12))
     db.session.commit()
+    summarise_if_asked(figures_from)
 
 
 def _draft(client) -> int:

@@ -24,6 +24,7 @@ from marketplace.pools.services import Pledge
 from tests.factories import make_funded_budget, make_provider, make_service, make_user
 from tests.orders.pages import text
 from tests.pools.helpers import group_service, holder_with_budget, organisation, request
+from tests.commissioning.summaries import summarise_if_asked
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
@@ -48,7 +49,7 @@ def _order(holder, budget, service, quantity=1, *, confirm=True):
 
 
 @pytest.fixture
-def known_spend(app, clock):
+def known_spend(app, clock, figures_from):
     clock.set(NOW)
     easy = organisation()  # approves every order here itself
     peers = make_service(make_provider(name="Salford Peers", provider_type="ulo",
@@ -91,6 +92,7 @@ def known_spend(app, clock):
         orders.act_on_order(walks.provider.owner, member.order_id, "deliver")
         orders.act_on_order(member.holder, member.order_id, "confirm")
     db.session.commit()
+    summarise_if_asked(figures_from)
     return {"ann": ann, "ben": ben, "cal": cal, "pool": started.pool}
 
 
