@@ -66,7 +66,7 @@ SUMMARY = DailySummary(
     name=SEARCHES, table=SearchCountDaily.__table__,
     base=lambda *columns: sa.select(*columns).select_from(SearchLogEntry),
     moment=SearchLogEntry.created_at, dimensions=DIMENSIONS, measures=_measures(),
-    rows_measure="searches", settings=settings)
+    settings=settings)
 
 
 def counted(since, until, by: list[str],

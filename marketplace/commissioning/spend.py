@@ -176,31 +176,43 @@ def budgets_in_period(query: MarketQuery) -> Budgets:
     budget is not for one kind of support."""
     first, after = london_date(query.since), london_date(query.until - timedelta(seconds=1)) \
         + timedelta(days=1)
-    in_period = (sa.select(Budget.id)
-                 .join(Allocation, Allocation.id == Budget.allocation_id)
-                 .join(User, User.id == Budget.holder_id)
-                 .where(Allocation.period_start < after, Allocation.period_end > first,
-                        *([User.home_authority == query.authority] if query.authority else []),
-                        *([User.home_district == query.district] if query.district else [])))
-    holders = db.session.execute(
-        sa.select(Budget.holder_id, sa.func.sum(Budget.planned_pence),
-                  sa.func.max(sa.case((Budget.route == "direct", 1), else_=0)))
-        .where(Budget.id.in_(in_period)).group_by(Budget.holder_id)
-        .order_by(Budget.holder_id)).all()
-    spent = _spent_to(query, in_period)
-    used = [spent.get(holder, 0) / allocated for holder, allocated, _ in holders
+    chosen = (sa.select(Budget.id, Budget.holder_id, Budget.route, Budget.planned_pence)
+              .join(Allocation, Allocation.id == Budget.allocation_id)
+              .where(Allocation.period_start < after, Allocation.period_end > first))
+    if query.authority or query.district:
+        chosen = chosen.join(User, User.id == Budget.holder_id).where(
+            *([User.home_authority == query.authority] if query.authority else []),
+            *([User.home_district == query.district] if query.district else []))
+    # Worked out once (PostgreSQL materialises a CTE read twice), read for both sums.
+    in_period = chosen.cte("budgets_in_period")
+    holders = (sa.select(in_period.c.holder_id,
+                         sa.func.sum(in_period.c.planned_pence).label("allocated"),
+                         sa.func.max(sa.case((in_period.c.route == "direct", 1), else_=0))
+                         .label("direct"))
+               .group_by(in_period.c.holder_id).subquery())
+    spent = _spent_to(query, sa.select(in_period.c.id))
+    # One row per person, in id order (the mean below adds the shares in that order); Core
+    # rows, as there are tens of thousands.
+    rows = db.session.connection().execute(
+        sa.select(holders.c.holder_id, holders.c.allocated, holders.c.direct,
+                  sa.func.coalesce(spent.c.spent_pence, 0))
+        .select_from(holders).outerjoin(spent, spent.c.holder_id == holders.c.holder_id)
+        .order_by(holders.c.holder_id)).all()
+    # int(): PostgreSQL's sum of bigints is a numeric.
+    used = [int(spent_pence) / int(allocated) for _, allocated, _, spent_pence in rows
             if allocated > 0]
-    return Budgets(people=len(holders), direct_payment_people=sum(d for *_, d in holders),
+    return Budgets(people=len(rows), direct_payment_people=sum(int(row.direct) for row in rows),
                    used=used)
 
 
-def _spent_to(query: MarketQuery, budget_ids: sa.Select) -> dict[int, int]:
-    """What each holder's budgets (of budget_ids) spent from the start to the end of the
-    period."""
+def _spent_to(query: MarketQuery, budget_ids: sa.Select) -> sa.Subquery:
+    """(holder_id, spent_pence): what each holder's budgets (of budget_ids) spent from the
+    start to the end of the period."""
     covered = coverage(SPEND, spend_days.settings(), None, query.until)
-    rows = spend_days.SUMMARY.totals(covered, ["holder_id"],
-                                     lambda column: [column["budget_id"].in_(budget_ids)])
-    return {holder: int(spent) for holder, spent, _lines in rows}
+    rows = spend_days.SUMMARY.rows(covered, ["holder_id"],
+                                   lambda column: [column["budget_id"].in_(budget_ids)])
+    return (sa.select(rows.c.holder_id, sa.func.sum(rows.c.spent_pence).label("spent_pence"))
+            .group_by(rows.c.holder_id).subquery())
 
 
 def pools(query: MarketQuery) -> tuple[PoolTotals, PoolTotals]:

@@ -82,6 +82,9 @@ def settings() -> dict:
 
 SUMMARY = DailySummary(
     name=SPEND, table=SpendDaily.__table__, base=_spending_lines, moment=LedgerLine.created_at,
-    dimensions=DIMENSIONS, measures=MEASURES, rows_measure="lines", settings=settings,
+    dimensions=DIMENSIONS, measures=MEASURES, settings=settings,
     day_columns=lambda day: {"day": day, "month": month_of(day)},
-    live_day_columns=_live_months)
+    live_day_columns=_live_months,
+    # Every budget line of a day, from its index: new spending lines always add to it.
+    check_base=lambda *columns: sa.select(*columns).select_from(LedgerLine)
+    .where(LedgerLine.budget_id.is_not(None)))

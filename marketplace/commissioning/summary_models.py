@@ -52,12 +52,19 @@ class SummaryRefresh(db.Model):
     first_day: so.Mapped[date | None] = so.mapped_column(sa.Date, nullable=True)
     #: The settings the counts were made with; the summary is ignored once they differ.
     settings: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    #: The London day of the last refresh that counted every summarised day again (the others
+    #: count only the last few days).
+    fully_checked_on: so.Mapped[date | None] = so.mapped_column(sa.Date, nullable=True)
+    #: Supply: the search index log's head when the listings were read; every listing change
+    #: moves it on, so an unchanged head means unchanged listings.
+    source_position: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, nullable=True)
 
     __table_args__ = (sa.CheckConstraint(one_of("name", SUMMARIES), name="name_known"),)
 
 
 class SummaryDay(db.Model):
-    """One London day of a daily summary and how many source rows it was made from."""
+    """One London day of a daily summary and how many source rows it was made from (counted
+    just before the day was summarised: a superset, such as all the day's budget lines)."""
 
     __tablename__ = "market_summary_days"
 

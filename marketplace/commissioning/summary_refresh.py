@@ -30,7 +30,8 @@ def refresh_summaries(now: datetime | None = None) -> str:
                     f"{'' if result.summarised == 1 else 's'} summarised, {result.checked} "
                     "checked")
     changed = refresh_supply(now)
-    done.append(f"supply: {changed} count{'' if changed == 1 else 's'} changed")
+    done.append("supply: listings unchanged" if changed is None else
+                f"supply: {changed} count{'' if changed == 1 else 's'} changed")
     return "; ".join(done) + "."
 
 

@@ -9,13 +9,15 @@ Measures: services and their distinct providers, those running in the evening or
 and each language and specialism offered (once per time the listing names it).
 
 The worker's market-summaries job writes these counts to supply_counts and supply_providers
-(refresh_supply: only the rows that changed), and the views read them from there; before the
-first refresh they are worked out from the listings on the spot, the same way.
+(refresh_supply: only the rows that changed) whenever a listing changed since its last run (a
+listing change always appends to the search index log, moving its head) and once every London
+day regardless; the views read them from there. Before the first refresh they are worked out
+from the listings on the spot, the same way.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -26,6 +28,8 @@ from marketplace.commissioning.summary_models import (SUPPLY, SummaryRefresh, Su
 from marketplace.commissioning.summary_state import valid_state
 from marketplace.extensions import db
 from marketplace.providers.models import Service
+from marketplace.search.models import IndexLogHead
+from marketplace.times import london_date
 
 #: (area, category, measure, value)
 CountKey = tuple[str, str, str, str]
@@ -44,38 +48,97 @@ def served_authorities(authorities: list[str] | None, districts: list[str] | Non
                                      if d in areas.DISTRICT_TO_AUTHORITY}
 
 
-def reached_districts(authorities: list[str] | None, districts: list[str] | None) -> list[str]:
-    listed, served = set(districts or []), set(authorities or [])
-    return [district for district, authority in areas.DISTRICT_TO_AUTHORITY.items()
-            if district in listed or authority in served]
+@dataclass
+class _Listings:
+    """Services of one kind of support listing the same areas: how many, and what they offer."""
+    offered: Counter = field(default_factory=Counter)
+    providers: set[int] = field(default_factory=set)
+
+    def add(self, provider_id: int, evenings: bool, weekends: bool, languages, specialisms):
+        self.offered["services", ""] += 1
+        self.offered["evenings", ""] += bool(evenings)
+        self.offered["weekends", ""] += bool(weekends)
+        for language in languages or []:
+            self.offered["language", language] += 1
+        for specialism in specialisms or []:
+            self.offered["specialism", specialism] += 1
+        self.providers.add(provider_id)
+
+
+class _Tally:
+    """Counts by area: (category, measure, value) -> services, and category -> providers."""
+
+    def __init__(self):
+        self.services: defaultdict[str, Counter] = defaultdict(Counter)
+        self.providers: defaultdict[str, defaultdict[str, set[int]]] = defaultdict(
+            lambda: defaultdict(set))
+
+    def add(self, area: str, category: str, listings: _Listings) -> None:
+        counter = self.services[area]
+        for (measure, value), count in listings.offered.items():
+            if count:
+                counter[category, measure, value] += count
+        self.providers[area][category] |= listings.providers
+
+
+
+def _rows(name: str, *parts: tuple[_Tally, str]) -> dict[CountKey, tuple[int, int]]:
+    """The counts of the parts' areas added up (the parts count different services) as area
+    `name`; providers for the services measure only."""
+    services: Counter = Counter()
+    providers: defaultdict[str, set[int]] = defaultdict(set)
+    for tally, area in parts:
+        services.update(tally.services.get(area, {}))
+        for category, found in tally.providers.get(area, {}).items():
+            providers[category] |= found
+    return {(name, category, measure, value):
+            (count, len(providers[category]) if measure == "services" else 0)
+            for (category, measure, value), count in services.items()}
 
 
 def supply_from_listings() -> Supply:
-    """Every count, from the active services as they are now."""
-    services: Counter[CountKey] = Counter()
-    providers: defaultdict[CountKey, set[int]] = defaultdict(set)
+    """Every count, from the active services as they are now.
+
+    Services listing the same areas in the same kind of support are added up first. A district
+    is reached by the services listing its authority and by those listing the district but not
+    its authority: two disjoint sets, counted separately and added, so no service is walked
+    once per district."""
+    groups: defaultdict[tuple, _Listings] = defaultdict(_Listings)
     by_provider: Counter[ProviderKey] = Counter()
-    rows = db.session.execute(sa.select(
-        Service.provider_id, Service.category, Service.local_authorities,
-        Service.postcode_districts, Service.languages, Service.specialisms, Service.evenings,
-        Service.weekends).where(Service.status == "active")).all()
+    served_by_areas: dict[tuple, set[str]] = {}
     for provider_id, category, authorities, districts, languages, specialisms, evenings, \
-            weekends in rows:
-        served = served_authorities(authorities, districts)
-        reached = reached_districts(authorities, districts)
-        offered = [("services", "")] + [("evenings", "")] * bool(evenings) \
-            + [("weekends", "")] * bool(weekends) \
-            + [("language", language) for language in languages or []] \
-            + [("specialism", specialism) for specialism in specialisms or []]
-        for area in [*served, *reached, *([""] if reached else [])]:
-            for measure, value in offered:
-                services[area, category, measure, value] += 1
-            providers[area, category, "services", ""].add(provider_id)
+            weekends in db.session.execute(sa.select(
+                Service.provider_id, Service.category, Service.local_authorities,
+                Service.postcode_districts, Service.languages, Service.specialisms,
+                Service.evenings, Service.weekends).where(Service.status == "active")):
+        listed = (tuple(authorities or ()), tuple(districts or ()))
+        groups[(category, *listed)].add(provider_id, evenings, weekends, languages, specialisms)
+        if listed not in served_by_areas:
+            served_by_areas[listed] = served_authorities(*listed)
         by_provider[provider_id, category, ""] += 1
-        for authority in served:
+        for authority in served_by_areas[listed]:
             by_provider[provider_id, category, authority] += 1
-    return Supply({key: (count, len(providers.get(key, ()))) for key, count in services.items()},
-                  dict(by_provider))
+    served, region = _Tally(), _Tally()
+    lists_authority, lists_district = _Tally(), _Tally()
+    for (category, authorities, districts), listings in groups.items():
+        for authority in served_by_areas[authorities, districts]:
+            served.add(authority, category, listings)
+        whole = {a for a in authorities if a in areas.LOCAL_AUTHORITIES}
+        alone = {d for d in districts if d in areas.DISTRICT_TO_AUTHORITY
+                 and areas.DISTRICT_TO_AUTHORITY[d] not in whole}
+        for authority in whole:
+            lists_authority.add(authority, category, listings)
+        for district in alone:
+            lists_district.add(district, category, listings)
+        if whole or alone:
+            region.add("", category, listings)
+    counts = {}
+    for authority in served.services:
+        counts.update(_rows(authority, (served, authority)))
+    counts.update(_rows("", (region, "")))
+    for district, authority in areas.DISTRICT_TO_AUTHORITY.items():
+        counts.update(_rows(district, (lists_authority, authority), (lists_district, district)))
+    return Supply(counts, dict(by_provider))
 
 
 def current_supply(*, area_in: list[str] | None = None, measures: tuple[str, ...] | None = None,
@@ -108,11 +171,21 @@ def provider_services(category: str, authority: str) -> list[tuple[int, str, str
             if key[1] == category or key[2] == authority]
 
 
-def refresh_supply(now: datetime) -> int:
-    """Bring the supply summary to the listings as they are now, changing only the rows that
-    differ; returns how many changed. Harmless twice: the second run finds nothing to change."""
+def refresh_supply(now: datetime) -> int | None:
+    """Bring the supply summary to the listings as they are now, writing only the rows that
+    differ; returns how many changed, or None when the listings are unchanged since the last
+    refresh (the search index log's head has not moved) and today's full refresh is done.
+    Harmless twice: the second run finds nothing to change."""
     state = db.session.execute(sa.select(SummaryRefresh).where(SummaryRefresh.name == SUPPLY)
                                .with_for_update()).scalar_one_or_none()
+    # Read before the listings: a change committed after this moves the head past it.
+    head = db.session.scalar(sa.select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+    today = london_date(now)
+    if state is not None and state.settings == {} and state.source_position == head \
+            and state.fully_checked_on == today:
+        state.refreshed_at = now
+        db.session.flush()
+        return None
     supply = supply_from_listings()
     changed = _apply(SupplyCount, ("area", "category", "measure", "value"),
                      {key: {"services": s, "providers": p}
@@ -120,9 +193,10 @@ def refresh_supply(now: datetime) -> int:
     changed += _apply(SupplyProvider, ("provider_id", "category", "authority"),
                       {key: {"services": count} for key, count in supply.providers.items()})
     if state is None:
-        db.session.add(SummaryRefresh(name=SUPPLY, refreshed_at=now, settings={}))
-    else:
-        state.refreshed_at, state.settings = now, {}
+        state = SummaryRefresh(name=SUPPLY, refreshed_at=now)
+        db.session.add(state)
+    state.refreshed_at, state.settings = now, {}
+    state.source_position, state.fully_checked_on = head, today
     db.session.flush()
     return changed
 

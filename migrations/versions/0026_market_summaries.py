@@ -38,6 +38,8 @@ def upgrade():
     sa.Column('complete_through', sa.Date(), nullable=True),
     sa.Column('first_day', sa.Date(), nullable=True),
     sa.Column('settings', sa.JSON(), nullable=False),
+    sa.Column('fully_checked_on', sa.Date(), nullable=True),
+    sa.Column('source_position', sa.BigInteger(), nullable=True),
     sa.CheckConstraint(one_of('name', SUMMARIES), name=op.f('ck_market_summary_refreshes_name_known')),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_market_summary_refreshes'))
     )

@@ -22,6 +22,7 @@ from marketplace.jobs.models import JobRun
 from marketplace.jobs.runner import RunnerSettings, run_due_job
 from marketplace.orders import services as orders
 from marketplace.orders.services import OrderRequest
+from marketplace.providers.services import pause_service
 from marketplace.search.models import SearchLogEntry
 from marketplace.times import london_day_bounds
 from tests.factories import make_funded_budget, make_provider, make_service, make_user
@@ -138,6 +139,22 @@ def test_a_late_search_shows_after_the_next_refresh_and_the_page_says_so(
     assert "Figures up to 09:10 on 30 November 2026" in page
 
 
+def test_a_row_written_weeks_late_is_counted_by_the_first_run_of_the_next_day(history, clock):
+    refresh_summaries()
+    db.session.commit()
+    _searches(8, datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc))  # a restored backup, say
+    clock.set(NOW + timedelta(minutes=10))
+    # Runs in the day count only the last week again...
+    assert "searches: 0 days summarised, 8 checked" in refresh_summaries()
+    db.session.commit()
+    summarised = _cell(market_map(PERIOD)).searches
+    # ...and the first run of each London day counts every day.
+    clock.set(NOW + timedelta(days=1))
+    assert "searches: 2 days summarised" in refresh_summaries()  # 1 November and yesterday
+    db.session.commit()
+    assert _cell(market_map(PERIOD)).searches == summarised + 8
+
+
 def _cell(found):
     return next(gap for gap in found.gaps if (gap.category, gap.authority) ==
                 ("peer-support", "salford"))
@@ -151,7 +168,7 @@ def test_running_the_refresh_twice_changes_nothing(history):
     second = refresh_summaries()
     db.session.commit()
     assert "searches: 0 days summarised" in second and "spend: 0 days summarised" in second
-    assert "supply: 0 counts changed" in second and first != second
+    assert "supply: listings unchanged" in second and first != second
     assert _summary_rows() == rows
     assert _everything(PERIOD) == figures
 
@@ -201,13 +218,13 @@ def test_a_changed_setting_sets_the_summary_aside_until_the_next_refresh(app, hi
 def test_a_paused_service_leaves_the_map_at_the_next_refresh(history, clock):
     refresh_summaries()
     db.session.commit()
-    history["arts"].status = "paused"
+    pause_service(history["arts"])  # as its provider does: the search index log moves on
     db.session.commit()
     bolton = ("arts", "bolton")
     cells = {(g.category, g.authority): g for g in market_map(PERIOD).gaps}
     assert cells[bolton].services == 1  # as listed at the last refresh
     clock.set(NOW + timedelta(minutes=10))
-    assert "supply: 0 counts changed" not in refresh_summaries()
+    assert "supply: listings unchanged" not in refresh_summaries()
     db.session.commit()
     cells = {(g.category, g.authority): g for g in market_map(PERIOD).gaps}
     assert cells[bolton].services == 0
