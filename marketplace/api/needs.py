@@ -124,6 +124,8 @@ def _facts(need: Need, page: str) -> dict[str, Any]:
                             "label": areas.area_label(need.local_authority)},
         "postcode_district": need.postcode_district or None,
         "language": choice(vocabulary.LANGUAGES, need.language) if need.language else None,
+        "specialism": (choice(vocabulary.SPECIALISMS, need.specialism)
+                       if need.specialism else None),
         "timing": choice(TIMING_CHOICES, need.timing),
         "budget_low_pence": need.budget_low_pence, "budget_high_pence": need.budget_high_pence,
         "would_pool": need.would_pool, "group_size": need.group_size,
@@ -218,7 +220,7 @@ def post_need():
         words=body.words, category=body.category, local_authority=body.local_authority,
         timing=body.timing, budget_low_pence=body.budget_low_pence,
         budget_high_pence=body.budget_high_pence, postcode_district=body.postcode_district,
-        language=body.language, would_pool=body.would_pool, group_size=body.group_size,
+        language=body.language, specialism=body.specialism, would_pool=body.would_pool, group_size=body.group_size,
         peers_consent=body.peers_consent)
     with _in_api_terms():
         need = services.post_need(g.api_user, _holder_id(body), details)

@@ -294,9 +294,10 @@ def add_outcome(holder_id: int | None):
     form = OutcomeForm(prefix="new")
     if form.validate_on_submit():
         try:
-            plans.add_outcome(holder, form.text.data, actor=current_user)
+            plans.add_outcome(holder, form.text.data, actor=current_user,
+                              theme=form.theme.data or "")
         except DomainError as error:
-            form.text.errors.append(error.message)
+            getattr(form, error.field or "text", form.text).errors.append(error.message)
         else:
             db.session.commit()
             flash("The outcome is added to the plan.", "success")
@@ -312,12 +313,14 @@ def add_outcome(holder_id: int | None):
 def edit_outcome(outcome_id: int, holder_id: int | None):
     holder = _holder(holder_id, "plan")
     outcome = plans.outcome_for(holder, outcome_id)
-    form = OutcomeForm(data={"text": outcome.text} if request.method == "GET" else None)
+    form = OutcomeForm(data={"text": outcome.text, "theme": outcome.theme}
+                       if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            plans.edit_outcome(holder, outcome_id, form.text.data, actor=current_user)
+            plans.edit_outcome(holder, outcome_id, form.text.data, actor=current_user,
+                               theme=form.theme.data or "")
         except DomainError as error:
-            form.text.errors.append(error.message)
+            getattr(form, error.field or "text", form.text).errors.append(error.message)
         else:
             db.session.commit()
             flash("The outcome is changed.", "success")

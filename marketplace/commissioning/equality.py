@@ -5,8 +5,9 @@ In the period [since, until):
 - languages: searches that used the language filter (the search log's filters['language'],
   set by the filter or by a word such as "Urdu"), and needs posted asking for a language,
   against active services offering it;
-- specialisms: active services offering each. Neither the search log nor a need records a
-  specialism today, so nothing is counted as asked for;
+- specialisms: searches whose words asked for one (the search log's specialism, read from
+  words such as "veterans" or "women only": search_log.asked_specialism), and needs posted
+  saying who they are especially for, against active services offering each;
 - evenings and weekends: searches with that filter and needs whose timing is evenings or
   weekends, against active services marked as running then;
 - each postcode district, rural or urban (areas.RURAL_DISTRICTS): active services reaching it
@@ -16,7 +17,6 @@ The area and category filters narrow everything as on the market map.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -57,7 +57,7 @@ class District:
 @dataclass
 class Equality:
     languages: dict[str, Demand] = field(default_factory=dict)
-    specialisms: Counter = field(default_factory=Counter)
+    specialisms: dict[str, Demand] = field(default_factory=dict)
     timings: dict[str, Demand] = field(default_factory=dict)
     districts: list[District] = field(default_factory=list)
 
@@ -87,24 +87,30 @@ def equality(query: MarketQuery) -> Equality:
             districts[district].services += 1
         for language in service.languages or []:
             demand(found.languages, language).services += 1
-        found.specialisms.update(service.specialisms or [])
+        for specialism in service.specialisms or []:
+            demand(found.specialisms, specialism).services += 1
         for key, _ in TIMINGS:
             if getattr(service, key):
                 demand(found.timings, key).services += 1
-    for language, evenings, weekends, area, searches, zero_result in _searches(query):
+    for language, specialism, evenings, weekends, area, searches, zero_result in \
+            _searches(query):
         if (query.authority or query.district) and not _area_matches(query, area):
             continue
         if language:
             demand(found.languages, language).searches += searches
+        if specialism:
+            demand(found.specialisms, specialism).searches += searches
         for key, asked in (("evenings", evenings), ("weekends", weekends)):
             if asked == "true":
                 demand(found.timings, key).searches += searches
         if area in districts:
             districts[area].searches += searches
             districts[area].zero_result += int(zero_result)
-    for language, timing, district in _needs(query):
+    for language, specialism, timing, district in _needs(query):
         if language:
             demand(found.languages, language).needs += 1
+        if specialism:
+            demand(found.specialisms, specialism).needs += 1
         if timing in dict(TIMINGS):
             demand(found.timings, timing).needs += 1
         if district in districts:
@@ -129,9 +135,11 @@ def _services(query: MarketQuery):
 
 def _searches(query: MarketQuery):
     """The period's searches counted inside the database, by the filters this view reads and
-    the area: (language, evenings, weekends, area, searches, of them found nothing)."""
+    the area: (language, specialism, evenings, weekends, area, searches, of them found
+    nothing)."""
     filters = SearchLogEntry.filters
-    keys = [filters[name].as_string() for name in ("language", "evenings", "weekends")]
+    keys = [filters["language"].as_string(), SearchLogEntry.specialism,
+            *(filters[name].as_string() for name in ("evenings", "weekends"))]
     return db.session.execute(
         sa.select(*keys, SearchLogEntry.area, sa.func.count(),
                   sa.func.sum(sa.case((SearchLogEntry.result_count == 0, 1), else_=0)))
@@ -142,15 +150,15 @@ def _searches(query: MarketQuery):
 
 
 def _needs(query: MarketQuery):
-    rows = db.session.execute(sa.select(Need.language, Need.timing, Need.postcode_district,
-                                        Need.local_authority)
+    rows = db.session.execute(sa.select(Need.language, Need.specialism, Need.timing,
+                                        Need.postcode_district, Need.local_authority)
                               .where(Need.created_at >= query.since,
                                      Need.created_at < query.until,
                                      *([Need.category == query.category]
                                        if query.category else []))).all()
-    for language, timing, district, authority in rows:
+    for language, specialism, timing, district, authority in rows:
         if query.district and district != query.district:
             continue
         if query.authority and authority != query.authority:
             continue
-        yield language, timing, district
+        yield language, specialism, timing, district

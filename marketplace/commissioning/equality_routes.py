@@ -27,7 +27,9 @@ def equality_view():
                                worked_out_at=utcnow()), 400
     shown = _shown(form)
     return render_template("commissioning/equality/equality.html", form=form, shown=shown,
-                           chart=equality_figures.language_chart(shown), period=form.period(),
+                           chart=equality_figures.asked_chart(shown.languages),
+                           specialism_chart=equality_figures.asked_chart(shown.specialisms),
+                           period=form.period(),
                            worked_out_at=utcnow(), query_string=request.query_string.decode())
 
 

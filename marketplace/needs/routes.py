@@ -79,7 +79,8 @@ def post():
             local_authority=form.local_authority.data, timing=form.timing.data,
             budget_low_pence=form.budget_low.pence, budget_high_pence=form.budget_high.pence,
             postcode_district=form.postcode_district.data or "",
-            language=form.language.data or "", would_pool=form.would_pool.data,
+            language=form.language.data or "", specialism=form.specialism.data or "",
+            would_pool=form.would_pool.data,
             group_size=form.group_size.number or 1, peers_consent=form.peers_consent.data)
         try:
             need = services.post_need(current_user, holder.id, details)
