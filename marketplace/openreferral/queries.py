@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from marketplace import areas
+from marketplace import areas, vocabulary
 from marketplace.extensions import db
 from marketplace.openreferral import locations, schedules
 from marketplace.openreferral.mapping import AGE_LIMITS
@@ -59,16 +59,40 @@ def _is_empty(column):
     return sa.or_(column.is_(None), sa.cast(column, sa.Text).in_(["[]", "null"]))
 
 
+#: Marks that separate words in what people write; apostrophes join ("carer's" is "carers",
+#: as synonyms.words_of reads a query).
+_SEPARATORS = ".,;:!?()[]/&+\"-\n\t"
+_JOINERS = "'\u2019"
+#: Words shorter than this match whole (or with an s): "pa" must not find "painting".
+_PREFIX_FROM = 4
+
+
+def _words_column(text):
+    for mark in _SEPARATORS:
+        text = sa.func.replace(text, mark, " ")
+    for mark in _JOINERS:
+        text = sa.func.replace(text, mark, "")
+    return sa.literal_column("' '", sa.String) + sa.func.lower(text) + " "
+
+
+def _phrase(haystack, phrase: str):
+    if len(phrase) >= _PREFIX_FROM:
+        return haystack.like(f"% {phrase}%")
+    return sa.or_(haystack.like(f"% {phrase} %"), haystack.like(f"% {phrase}s %"))
+
+
 def _search(text: str):
-    """Every word (or, with synonyms.txt, one of its alternatives) starts a word somewhere in
-    the title, description, tags or provider name."""
+    """Every word (or, with synonyms.txt, one of its alternatives) is found in the title,
+    description, tags, main category or provider name: at the start of a word there, or as
+    a whole word when it is short."""
     units = synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(text)
-    haystack = sa.literal_column("' '", sa.String) + sa.func.lower(
-        Service.title + " " + Service.description + " "
-        + sa.func.replace(sa.cast(Service.tags, sa.Text), '"', " ") + " " + Provider.name)
+    category = sa.case(dict(vocabulary.CATEGORIES), value=Service.category, else_="")
+    haystack = _words_column(
+        Service.title + " " + Service.description + " " + sa.cast(Service.tags, sa.Text)
+        + " " + category + " " + Provider.name)
     # synonyms.words_of gives only [a-z0-9] words: nothing in them is a LIKE wildcard.
-    return [sa.or_(*(haystack.like(f"% {phrase}%")
-                     for phrase in (unit.text, *unit.alternatives))) for unit in units]
+    return [sa.or_(*(_phrase(haystack, phrase) for phrase in (unit.text, *unit.alternatives)))
+            for unit in units]
 
 
 def _term(term: Term):
