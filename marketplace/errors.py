@@ -45,8 +45,7 @@ class Forbidden(DomainError):
 
 
 def wants_json() -> bool:
-    return (request.path.startswith(("/api/", "/openreferral/"))
-            or request.path in ("/healthz", "/openreferral"))
+    return request.path.startswith("/api/") or request.path == "/healthz"
 
 
 def json_error(status: int, code: str, message: str, **extra):
