@@ -52,6 +52,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.payouts.routes import blueprint as payouts_bp
     from marketplace.payments.routes import blueprint as payments_bp
     from marketplace.api import blueprint as api_bp
+    from marketplace.openreferral.page_routes import blueprint as open_data_bp
+    from marketplace.openreferral.routes import blueprint as openreferral_bp
     from marketplace.pages.routes import blueprint as pages_bp
     from marketplace.pools.provider_routes import blueprint as pool_provider_bp
     from marketplace.needs.routes import blueprint as needs_bp
@@ -84,6 +86,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(enquiries_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
+    app.register_blueprint(openreferral_bp, url_prefix="/openreferral")
+    csrf.exempt(openreferral_bp)  # read-only: any other method is answered 405 in JSON
+    app.register_blueprint(open_data_bp)
 
     from marketplace.search import index
 

@@ -94,6 +94,9 @@ class Config:
     )
     #: Every /api/v1 call: per token when it carries a valid one, otherwise per address.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
+    #: Every /openreferral call, per address: enough for a directory to harvest every page.
+    OPENREFERRAL_RATE_LIMIT = os.environ.get("OPENREFERRAL_RATE_LIMIT",
+                                             "600 per minute;20000 per hour")
 
     #: How many proxies (load balancer, nginx) stand in front of the app. Each appends the
     #: address it received the request from to X-Forwarded-For; only that many entries, counted
@@ -197,6 +200,7 @@ class TestConfig(Config):
     SUPPORTER_INVITE_RATE_LIMIT = "1000 per minute"
     ENQUIRY_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "100000 per minute"
+    OPENREFERRAL_RATE_LIMIT = "100000 per minute"
     # Tests read the search log straight after a request.
     SEARCH_LOG_FLUSH_ROWS = 1
     #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.

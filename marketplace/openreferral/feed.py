@@ -1,0 +1,96 @@
+"""The feed's answers: the rows queries.py picks, as the records mapping.py and locations.py
+make. Routes call these and only turn them into responses."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from marketplace.openreferral import locations, mapping, queries
+from marketplace.openreferral.params import Filters, Paging
+from marketplace.openreferral.paging import page_body
+
+
+def _records(rows: list[queries.Listed], *, full: bool, minimal: bool) -> list[dict]:
+    if minimal:
+        return _minimal_records(rows)
+    live = [row.service_id for row in rows if row.state == "active"]
+    services = queries.load_services([row.service_id for row in rows
+                                      if row.state in ("active", "paused", "removed")])
+    helped = queries.helped_percents(live)
+    deleted = queries.deleted_times([row.service_id for row in rows if row.state == "deleted"])
+    found = []
+    for row in rows:
+        if row.state == "deleted":
+            found.append(mapping.withdrawn_record(row.service_id, "deleted",
+                                                  deleted[row.service_id]))
+        elif row.service_id not in services:
+            continue  # deleted between the two queries: the next harvest sees its note
+        elif row.state != "active":
+            service = services[row.service_id]
+            found.append(mapping.withdrawn_record(row.service_id, service.status,
+                                                  mapping.last_modified(service)))
+        else:
+            found.append(mapping.service_record(services[row.service_id], full=full,
+                                                helped_percent=helped.get(row.service_id)))
+    return found
+
+
+def _minimal_records(rows: list[queries.Listed]) -> list[dict]:
+    """Ids, statuses and times only: read without loading whole rows, for big pages."""
+    changed = queries.modified_times([row.service_id for row in rows if row.state != "deleted"])
+    deleted = queries.deleted_times([row.service_id for row in rows if row.state == "deleted"])
+    found = []
+    for row in rows:
+        if row.state == "deleted":
+            status, moment = "deleted", deleted[row.service_id]
+        elif row.service_id in changed:
+            status, moment = changed[row.service_id]
+        else:
+            continue
+        found.append({"id": mapping.service_id(row.service_id),
+                      "status": mapping.STATUS[status],
+                      "last_modified": mapping.iso_moment(moment)})
+    return found
+
+
+def services_page(filters: Filters, paging: Paging, *, full: bool, minimal: bool) -> dict:
+    total, rows = queries.service_page(filters, paging)
+    return page_body(_records(rows, full=full, minimal=minimal), total, paging)
+
+
+def every_service(filters: Filters, *, full: bool, minimal: bool) -> Iterator[dict]:
+    for rows in queries.every_service(filters):
+        yield from _records(rows, full=full, minimal=minimal)
+
+
+def service(number: int) -> dict | None:
+    found = queries.live_service(number)
+    if found is None:
+        return None
+    return mapping.service_record(found, full=True,
+                                  helped_percent=queries.helped_percents([number]).get(number))
+
+
+def _service_at_location(service, mode: str, *, full: bool, helped: int | None) -> dict:
+    number = mapping.service_id(service.id)
+    record = locations.service_at_location(service, mode, number, full=full)
+    record["service"] = mapping.service_record(service, full=full, helped_percent=helped)
+    return record
+
+
+def service_at_locations_page(filters: Filters, paging: Paging) -> dict:
+    total, rows = queries.service_at_location_page(filters, paging)
+    numbers = sorted({row.service_id for row in rows})
+    services = queries.load_services(numbers)
+    helped = queries.helped_percents(numbers)
+    contents = [_service_at_location(services[row.service_id], row.mode, full=False,
+                                     helped=helped.get(row.service_id))
+                for row in rows if row.service_id in services]
+    return page_body(contents, total, paging)
+
+
+def service_at_location(number: int, mode: str) -> dict | None:
+    found = queries.live_service(number)
+    if found is None or mode not in (found.delivery_modes or []):
+        return None
+    return _service_at_location(found, mode, full=True,
+                                helped=queries.helped_percents([number]).get(number))
