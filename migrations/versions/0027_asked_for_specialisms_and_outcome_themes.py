@@ -2,7 +2,7 @@
 the commissioners' equality view and market map
 
 Revision ID: 0027
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-03 04:00:00
 
 Nullable or defaulted columns only, so an existing database upgrades with its rows kept:
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0027'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
