@@ -21,8 +21,8 @@ from marketplace.openreferral import feed, ids, locations, params, taxonomies
 from marketplace.openreferral.paging import page_body, page_of
 
 blueprint = Blueprint("openreferral", __name__)
-limiter.limit(configured_limit("OPENREFERRAL_RATE_LIMIT"),
-              key_func=get_remote_address)(blueprint)
+limiter.shared_limit(configured_limit("OPENREFERRAL_RATE_LIMIT"), scope="openreferral",
+                     key_func=get_remote_address)(blueprint)
 
 #: The standard this feed follows, as the ORUK validator reads it from "/".
 VERSION = "HSDS-UK-3.0"

@@ -150,3 +150,16 @@ def test_every_change_streams_as_ndjson(client, clock, market):
                          "&modified_after=2027-03-01T09:00:00%2B00:00")
     assert [json.loads(line)["status"] for line in harvest.get_data(as_text=True).splitlines()
             ] == ["inactive"]
+
+
+def test_a_provider_deleting_from_their_listings_tells_the_next_harvest(client, auth, clock,
+                                                                       market, feed_id):
+    clock.set(START)
+    assert auth.login(market.plain.provider.owner.email).status_code == 302
+    response = client.post(f"/provider/services/{market.plain.id}/delete")
+    assert response.status_code == 302
+    auth.logout()
+    found = changed(client, START)
+    assert found == {feed_id("service", market.plain.id): {
+        "id": feed_id("service", market.plain.id), "name": WITHDRAWN_NAME,
+        "status": "defunct", "last_modified": "2027-03-01T09:00:00.000Z"}}
