@@ -191,7 +191,8 @@ def service_filters(*, with_postcode: bool = True) -> Filters:
     if proximity is not None and district is None:
         raise InvalidParameter("proximity", "'proximity' needs a 'postcode' to measure from.")
     return Filters(
-        search=search, terms=tuple(terms), in_taxonomies=tuple(in_taxonomies),
+        search=search, terms=tuple(filter(None, terms)),
+        in_taxonomies=tuple(filter(None, in_taxonomies)),
         provider_id=provider_id,
         minimum_age=_number("minimum_age", MAX_AGE), maximum_age=_number("maximum_age", MAX_AGE),
         day=_parsed("day", schedules.parse_day,
