@@ -12,25 +12,25 @@ from marketplace.openreferral.paging import page_body
 def _records(rows: list[queries.Listed], *, full: bool, minimal: bool) -> list[dict]:
     if minimal:
         return _minimal_records(rows)
-    live = [row.service_id for row in rows if row.state == "active"]
-    services = queries.load_services([row.service_id for row in rows
-                                      if row.state in ("active", "paused", "removed")])
-    helped = queries.helped_percents(live)
+    kept = [row.service_id for row in rows if row.state != "deleted"]
+    services = queries.load_services(kept)
+    helped = queries.helped_percents(kept)
     deleted = queries.deleted_times([row.service_id for row in rows if row.state == "deleted"])
     found = []
     for row in rows:
+        service = services.get(row.service_id)
         if row.state == "deleted":
             found.append(mapping.withdrawn_record(row.service_id, "deleted",
                                                   deleted[row.service_id]))
-        elif row.service_id not in services:
-            continue  # deleted between the two queries: the next harvest sees its note
-        elif row.state != "active":
-            service = services[row.service_id]
-            found.append(mapping.withdrawn_record(row.service_id, service.status,
+        elif service is None:
+            continue  # deleted since the rows were read: the next harvest has its note
+        elif not service.is_active:
+            # Its current state, even if it was live when the rows were read.
+            found.append(mapping.withdrawn_record(service.id, service.status,
                                                   mapping.last_modified(service)))
         else:
-            found.append(mapping.service_record(services[row.service_id], full=full,
-                                                helped_percent=helped.get(row.service_id)))
+            found.append(mapping.service_record(service, full=full,
+                                                helped_percent=helped.get(service.id)))
     return found
 
 
@@ -84,7 +84,8 @@ def service_at_locations_page(filters: Filters, paging: Paging) -> dict:
     helped = queries.helped_percents(numbers)
     contents = [_service_at_location(services[row.service_id], row.mode, full=False,
                                      helped=helped.get(row.service_id))
-                for row in rows if row.service_id in services]
+                for row in rows
+                if row.service_id in services and services[row.service_id].is_active]
     return page_body(contents, total, paging)
 
 
