@@ -69,6 +69,16 @@ def test_a_rating_changes_the_record(client, clock, app, order_market):  # noqa:
     assert record["pathways_review_count"] == 1 and record["pathways_helped_percent"] == 100
     assert record["pathways_rating"] == 3.58  # (5 x 3.5 + 4) / 6
 
+    # The same stars with another answer leave the rating, and the service's row, as they
+    # were; the helped share changes, so the record does.
+    clock.set(START + timedelta(days=2))
+    reviews.submit_review(holder, order, ReviewDetails(4, "no", "Good sessions.", "name"))
+    db.session.commit()
+    record = changed(client, START + timedelta(days=1, hours=12))[
+        feed_id_of(order_market.service.id)]
+    assert record["pathways_helped_percent"] == 0 and record["pathways_rating"] == 3.58
+    assert record["last_modified"] == "2027-03-03T09:00:00.000Z"
+
 
 def feed_id_of(number: int) -> str:
     from marketplace.openreferral import ids
