@@ -12,25 +12,24 @@ from marketplace.openreferral.paging import page_body
 def _records(rows: list[queries.Listed], *, full: bool, minimal: bool) -> list[dict]:
     if minimal:
         return _minimal_records(rows)
-    live = [row.service_id for row in rows if row.state == "active"]
-    services = queries.load_services([row.service_id for row in rows
-                                      if row.state in ("active", "paused", "removed")])
-    helped = queries.helped_percents(live)
+    kept = [row.service_id for row in rows if row.state != "deleted"]
+    services = queries.load_services(kept)
+    reviews = queries.review_facts(kept)
     deleted = queries.deleted_times([row.service_id for row in rows if row.state == "deleted"])
     found = []
     for row in rows:
+        service = services.get(row.service_id)
         if row.state == "deleted":
             found.append(mapping.withdrawn_record(row.service_id, "deleted",
                                                   deleted[row.service_id]))
-        elif row.service_id not in services:
-            continue  # deleted between the two queries: the next harvest sees its note
-        elif row.state != "active":
-            service = services[row.service_id]
-            found.append(mapping.withdrawn_record(row.service_id, service.status,
+        elif service is None:
+            continue  # deleted since the rows were read: the next harvest has its note
+        elif not service.is_active:
+            # Its current state, even if it was live when the rows were read.
+            found.append(mapping.withdrawn_record(service.id, service.status,
                                                   mapping.last_modified(service)))
         else:
-            found.append(mapping.service_record(services[row.service_id], full=full,
-                                                helped_percent=helped.get(row.service_id)))
+            found.append(_service_record(service, reviews, full=full))
     return found
 
 
@@ -52,6 +51,12 @@ def _minimal_records(rows: list[queries.Listed]) -> list[dict]:
     return found
 
 
+def _service_record(service, reviews: dict[int, queries.ReviewFacts], *, full: bool) -> dict:
+    facts = reviews.get(service.id, queries.NO_REVIEWS)
+    return mapping.service_record(service, full=full, helped_percent=facts.helped_percent,
+                                  reviews_changed_at=facts.changed_at)
+
+
 def services_page(filters: Filters, paging: Paging, *, full: bool, minimal: bool) -> dict:
     total, rows = queries.service_page(filters, paging)
     return page_body(_records(rows, full=full, minimal=minimal), total, paging)
@@ -66,14 +71,14 @@ def service(number: int) -> dict | None:
     found = queries.live_service(number)
     if found is None:
         return None
-    return mapping.service_record(found, full=True,
-                                  helped_percent=queries.helped_percents([number]).get(number))
+    return _service_record(found, queries.review_facts([number]), full=True)
 
 
-def _service_at_location(service, mode: str, *, full: bool, helped: int | None) -> dict:
+def _service_at_location(service, mode: str, reviews: dict[int, queries.ReviewFacts], *,
+                         full: bool) -> dict:
     number = mapping.service_id(service.id)
     record = locations.service_at_location(service, mode, number, full=full)
-    record["service"] = mapping.service_record(service, full=full, helped_percent=helped)
+    record["service"] = _service_record(service, reviews, full=full)
     return record
 
 
@@ -81,10 +86,10 @@ def service_at_locations_page(filters: Filters, paging: Paging) -> dict:
     total, rows = queries.service_at_location_page(filters, paging)
     numbers = sorted({row.service_id for row in rows})
     services = queries.load_services(numbers)
-    helped = queries.helped_percents(numbers)
-    contents = [_service_at_location(services[row.service_id], row.mode, full=False,
-                                     helped=helped.get(row.service_id))
-                for row in rows if row.service_id in services]
+    reviews = queries.review_facts(numbers)
+    contents = [_service_at_location(services[row.service_id], row.mode, reviews, full=False)
+                for row in rows
+                if row.service_id in services and services[row.service_id].is_active]
     return page_body(contents, total, paging)
 
 
@@ -92,5 +97,4 @@ def service_at_location(number: int, mode: str) -> dict | None:
     found = queries.live_service(number)
     if found is None or mode not in (found.delivery_modes or []):
         return None
-    return _service_at_location(found, mode, full=True,
-                                helped=queries.helped_percents([number]).get(number))
+    return _service_at_location(found, mode, queries.review_facts([number]), full=True)

@@ -51,10 +51,12 @@ def iso_moment(moment: datetime) -> str:
     return times.to_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def last_modified(service) -> datetime:
+def last_modified(service, reviews_changed_at: datetime | None = None) -> datetime:
     """A service's record changes when the service or its provider does (name, contact,
-    user-led status all appear in it)."""
-    return max(service.updated_at, service.provider.updated_at)
+    user-led status all appear in it) and, while it is live, when one of its reviews does
+    (its rating and helped share)."""
+    return max(service.updated_at, service.provider.updated_at,
+               reviews_changed_at or service.updated_at)
 
 
 def _long_date(day) -> str:
@@ -137,9 +139,11 @@ def rating_fields(service, helped_percent: int | None) -> dict:
     return found
 
 
-def service_record(service, *, full: bool, helped_percent: int | None = None) -> dict:
+def service_record(service, *, full: bool, helped_percent: int | None = None,
+                   reviews_changed_at: datetime | None = None) -> dict:
     """A live service: the one-to-one fields (and its organization) for lists, everything
-    with full=True."""
+    with full=True. The helped share and when its reviews last changed come from
+    queries.review_facts."""
     provider = service.provider
     number = service_id(service.id)
     found = {
@@ -149,7 +153,7 @@ def service_record(service, *, full: bool, helped_percent: int | None = None) ->
         "description": service.description,
         "url": url_for("providers.service_detail", service_id=service.id, _external=True),
         "status": "active",
-        "last_modified": iso_moment(last_modified(service)),
+        "last_modified": iso_moment(last_modified(service, reviews_changed_at)),
     }
     if provider.contact_email:
         found["email"] = provider.contact_email

@@ -136,26 +136,20 @@ def _moment(name: str) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
-def _clock(name: str) -> int | None:
+def _parsed(name: str, parse, message: str):
+    """The parameter read by parse (None: not a value it knows, a 400 with message)."""
     text = _text(name)
     if not text:
         return None
-    minutes = schedules.parse_clock(text)
-    if minutes is None:
-        raise InvalidParameter(name, f"'{name}' must be a time like 18:00 (24-hour clock).")
-    return minutes
+    value = parse(text)
+    if value is None:
+        raise InvalidParameter(name, message)
+    return value
 
 
-def _day() -> str | None:
-    text = _text("day")
-    if not text:
-        return None
-    day = schedules.parse_day(text)
-    if day is None:
-        raise InvalidParameter(
-            "day", "'day' must be a day of the week: MO, TU, WE, TH, FR, SA or SU (or its "
-                   "name, like Monday).")
-    return day
+def _clock(name: str) -> int | None:
+    return _parsed(name, schedules.parse_clock,
+                   f"'{name}' must be a time like 18:00 (24-hour clock).")
 
 
 #: Where each id parameter's ids are listed.
@@ -173,17 +167,6 @@ def _feed_ids(name: str) -> list[str]:
     return values
 
 
-def _district() -> str | None:
-    text = _text("postcode")
-    if not text:
-        return None
-    district = areas.postcode_district(text)
-    if district is None:
-        raise InvalidParameter("postcode", "'postcode' must be a UK postcode, like M14 5AB, "
-                                           "or the first part of one, like M14.")
-    return district
-
-
 def service_filters(*, with_postcode: bool = True) -> Filters:
     """The filters of /services and /service_at_locations (postcode and proximity only on
     the second, as the standard lists them; we read them on both)."""
@@ -191,19 +174,9 @@ def service_filters(*, with_postcode: bool = True) -> Filters:
     if len(search) > MAX_SEARCH_LENGTH:
         raise InvalidParameter("search", f"'search' must be at most {MAX_SEARCH_LENGTH} "
                                          "characters.")
-    nothing = False
-    terms = []
-    for value in _feed_ids("taxonomy_term_id"):
-        found = taxonomies.find_term(value)
-        nothing |= found is None
-        if found:
-            terms.append(found)
-    in_taxonomies = []
-    for value in _feed_ids("taxonomy_id"):
-        found_taxonomy = taxonomies.find_taxonomy(value)
-        nothing |= found_taxonomy is None
-        if found_taxonomy:
-            in_taxonomies.append(found_taxonomy)
+    terms = [taxonomies.find_term(value) for value in _feed_ids("taxonomy_term_id")]
+    in_taxonomies = [taxonomies.find_taxonomy(value) for value in _feed_ids("taxonomy_id")]
+    nothing = None in terms or None in in_taxonomies
     provider_id = None
     for value in _feed_ids("organization_id"):
         parsed = ids.parse(value)
@@ -211,15 +184,21 @@ def service_filters(*, with_postcode: bool = True) -> Filters:
             nothing = True
         else:
             provider_id = parsed.number
-    district = _district() if with_postcode else None
+    district = _parsed("postcode", areas.postcode_district,
+                       "'postcode' must be a UK postcode, like M14 5AB, or the first part of "
+                       "one, like M14.") if with_postcode else None
     proximity = _number("proximity", MAX_PROXIMITY_METRES) if with_postcode else None
     if proximity is not None and district is None:
         raise InvalidParameter("proximity", "'proximity' needs a 'postcode' to measure from.")
     return Filters(
-        search=search, terms=tuple(terms), in_taxonomies=tuple(in_taxonomies),
+        search=search, terms=tuple(filter(None, terms)),
+        in_taxonomies=tuple(filter(None, in_taxonomies)),
         provider_id=provider_id,
         minimum_age=_number("minimum_age", MAX_AGE), maximum_age=_number("maximum_age", MAX_AGE),
-        day=_day(), start_time=_clock("start_time"), end_time=_clock("end_time"),
+        day=_parsed("day", schedules.parse_day,
+                    "'day' must be a day of the week: MO, TU, WE, TH, FR, SA or SU (or its "
+                    "name, like Monday)."),
+        start_time=_clock("start_time"), end_time=_clock("end_time"),
         district=district, proximity_metres=proximity,
         modified_after=_moment("modified_after"), matches_nothing=nothing,
     )

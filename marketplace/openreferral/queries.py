@@ -139,11 +139,17 @@ def _covers(district: str):
     )
 
 
-def _changed(filters: Filters) -> list:
-    if filters.modified_after is None:
+def _changed(filters: Filters, *, reviews: bool = True) -> list:
+    """Changed since modified_after: the service, its provider or (for a live service, whose
+    rating and helped share are published) one of its reviews."""
+    since = filters.modified_after
+    if since is None:
         return []
-    return [sa.or_(Service.updated_at >= filters.modified_after,
-                   Provider.updated_at >= filters.modified_after)]
+    changes = [Service.updated_at >= since, Provider.updated_at >= since]
+    if reviews:
+        changes.append(Service.id.in_(sa.select(Review.service_id)
+                                      .where(Review.updated_at >= since)))
+    return [sa.or_(*changes)]
 
 
 def _live_conditions(filters: Filters) -> list:
@@ -180,7 +186,7 @@ def _withdrawn(filters: Filters) -> list:
         return []
     kept = (sa.select(Service.id.label("id"), Service.status.label("state"))
             .join(Provider, Provider.id == Service.provider_id)
-            .where(Service.status != "active", *_changed(filters)))
+            .where(Service.status != "active", *_changed(filters, reviews=False)))
     gone = (sa.select(DeletedService.service_id.label("id"),
                       sa.literal_column("'deleted'", sa.String).label("state"))
             .where(DeletedService.deleted_at >= filters.modified_after,
@@ -277,29 +283,46 @@ def live_service(number: int) -> Service | None:
     return service if service is not None and service.is_active else None
 
 
-def helped_percents(numbers: list[int]) -> dict[int, int]:
-    """The share of each service's published reviews whose writer said it helped, 0-100
-    rounded half up (as the service page shows it); services with none are left out."""
-    if not numbers:
-        return {}
-    rows = db.session.execute(
-        sa.select(Review.service_id, sa.func.count(Review.id),
-                  sa.func.sum(sa.case((Review.helped == "yes", 1), else_=0)))
-        .where(Review.service_id.in_(numbers), Review.state == "published")
-        .group_by(Review.service_id)).all()
-    return {number: (200 * int(helped) + count) // (2 * count)
-            for number, count, helped in rows if count}
+@dataclass(frozen=True)
+class ReviewFacts:
+    #: The share of published reviews whose writer said it helped, 0-100 rounded half up (as
+    #: the service page shows it); None with no published review.
+    helped_percent: int | None = None
+    #: When any of its reviews last changed: a rating or the helped share may have with it.
+    changed_at: datetime | None = None
+
+
+NO_REVIEWS = ReviewFacts()
+
+
+def review_facts(numbers: list[int]) -> dict[int, ReviewFacts]:
+    found: dict[int, ReviewFacts] = {}
+    published = Review.state == "published"
+    for start in range(0, len(numbers), STREAM_BATCH):
+        for number, count, helped, changed_at in db.session.execute(
+                sa.select(Review.service_id, sa.func.count(sa.case((published, 1))),
+                          sa.func.count(sa.case((published & (Review.helped == "yes"), 1))),
+                          sa.func.max(Review.updated_at))
+                .where(Review.service_id.in_(numbers[start:start + STREAM_BATCH]))
+                .group_by(Review.service_id)):
+            found[number] = ReviewFacts((200 * helped + count) // (2 * count) if count else None,
+                                        changed_at)
+    return found
 
 
 def modified_times(numbers: list[int]) -> dict[int, tuple[str, datetime]]:
-    """Each service's state and the later of its and its provider's updated_at."""
+    """Each service's state and when its record last changed (mapping.last_modified)."""
+    reviewed = review_facts(numbers)
     found: dict[int, tuple[str, datetime]] = {}
     for start in range(0, len(numbers), STREAM_BATCH):
-        for row in db.session.execute(
+        for number, status, own, provider in db.session.execute(
                 sa.select(Service.id, Service.status, Service.updated_at, Provider.updated_at)
                 .join(Provider, Provider.id == Service.provider_id)
                 .where(Service.id.in_(numbers[start:start + STREAM_BATCH]))):
-            found[row[0]] = (row[1], max(row[2], row[3]))
+            moments = [own, provider]
+            if status == "active":
+                moments.append(reviewed.get(number, NO_REVIEWS).changed_at or own)
+            found[number] = (status, max(moments))
     return found
 
 

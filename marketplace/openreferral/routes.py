@@ -21,8 +21,8 @@ from marketplace.openreferral import feed, ids, locations, params, taxonomies
 from marketplace.openreferral.paging import page_body, page_of
 
 blueprint = Blueprint("openreferral", __name__)
-limiter.limit(configured_limit("OPENREFERRAL_RATE_LIMIT"),
-              key_func=get_remote_address)(blueprint)
+limiter.shared_limit(configured_limit("OPENREFERRAL_RATE_LIMIT"), scope="openreferral",
+                     key_func=get_remote_address)(blueprint)
 
 #: The standard this feed follows, as the ORUK validator reads it from "/".
 VERSION = "HSDS-UK-3.0"
@@ -51,13 +51,6 @@ def about():
     })
 
 
-def _number(feed_id: str, kind: str, what: str, listing: str) -> int:
-    parsed = ids.parse(feed_id)
-    if parsed is None or parsed.kind != kind:
-        raise NotFound(NOT_HERE.format(what=what, listing=listing))
-    return parsed.number
-
-
 def _ndjson(records) -> Response:
     """Every record, one JSON object a line, without paging (format=ndjson)."""
     lines = (json.dumps(record, separators=(",", ":")) + "\n" for record in records)
@@ -76,12 +69,24 @@ def services():
                                       minimal=minimal))
 
 
+def _found(record, what: str, listing: str):
+    if record is None:
+        raise NotFound(NOT_HERE.format(what=what, listing=listing))
+    return jsonify(record)
+
+
+def _listing(every: list, body_of) -> Response:
+    """A page of a list held in memory (our taxonomies and their terms)."""
+    paging = params.paging()
+    return jsonify(page_body([body_of(each) for each in page_of(every, paging)], len(every),
+                             paging))
+
+
 @blueprint.get("/services/<feed_id>")
 def service(feed_id: str):
-    found = feed.service(_number(feed_id, "service", "service", "/services"))
-    if found is None:
-        raise NotFound(NOT_HERE.format(what="service", listing="/services"))
-    return jsonify(found)
+    parsed = ids.parse(feed_id)
+    found = feed.service(parsed.number) if parsed and parsed.kind == "service" else None
+    return _found(found, "service", "/services")
 
 
 @blueprint.get("/service_at_locations")
@@ -91,44 +96,33 @@ def service_at_locations():
 
 @blueprint.get("/service_at_locations/<feed_id>")
 def service_at_location(feed_id: str):
-    wording = NOT_HERE.format(what="service at location", listing="/service_at_locations")
     parsed = locations.find_service_at_location(feed_id)
-    found = feed.service_at_location(*parsed) if parsed else None
-    if found is None:
-        raise NotFound(wording)
-    return jsonify(found)
+    return _found(feed.service_at_location(*parsed) if parsed else None,
+                  "service at location", "/service_at_locations")
 
 
 @blueprint.get("/taxonomies")
 def taxonomy_list():
-    paging = params.paging()
-    every = list(taxonomies.TAXONOMIES)
-    return jsonify(page_body([taxonomies.taxonomy_body(each) for each in page_of(every, paging)],
-                             len(every), paging))
+    return _listing(list(taxonomies.TAXONOMIES), taxonomies.taxonomy_body)
 
 
 @blueprint.get("/taxonomies/<feed_id>")
 def taxonomy(feed_id: str):
     found = taxonomies.find_taxonomy(feed_id)
-    if found is None:
-        raise NotFound(NOT_HERE.format(what="taxonomy", listing="/taxonomies"))
-    return jsonify(taxonomies.taxonomy_body(found))
+    return _found(taxonomies.taxonomy_body(found) if found else None, "taxonomy",
+                  "/taxonomies")
 
 
 @blueprint.get("/taxonomy_terms")
 def taxonomy_terms():
-    paging = params.paging()
-    every = taxonomies.terms()
-    return jsonify(page_body([taxonomies.term_body(each) for each in page_of(every, paging)],
-                             len(every), paging))
+    return _listing(taxonomies.terms(), taxonomies.term_body)
 
 
 @blueprint.get("/taxonomy_terms/<feed_id>")
 def taxonomy_term(feed_id: str):
     found = taxonomies.find_term(feed_id)
-    if found is None:
-        raise NotFound(NOT_HERE.format(what="taxonomy term", listing="/taxonomy_terms"))
-    return jsonify(taxonomies.term_body(found))
+    return _found(taxonomies.term_body(found) if found else None, "taxonomy term",
+                  "/taxonomy_terms")
 
 
 @blueprint.route("/", methods=ANY_OTHER_METHOD)

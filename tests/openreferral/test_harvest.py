@@ -69,6 +69,16 @@ def test_a_rating_changes_the_record(client, clock, app, order_market):  # noqa:
     assert record["pathways_review_count"] == 1 and record["pathways_helped_percent"] == 100
     assert record["pathways_rating"] == 3.58  # (5 x 3.5 + 4) / 6
 
+    # The same stars with another answer leave the rating, and the service's row, as they
+    # were; the helped share changes, so the record does.
+    clock.set(START + timedelta(days=2))
+    reviews.submit_review(holder, order, ReviewDetails(4, "no", "Good sessions.", "name"))
+    db.session.commit()
+    record = changed(client, START + timedelta(days=1, hours=12))[
+        feed_id_of(order_market.service.id)]
+    assert record["pathways_helped_percent"] == 0 and record["pathways_rating"] == 3.58
+    assert record["last_modified"] == "2027-03-03T09:00:00.000Z"
+
 
 def feed_id_of(number: int) -> str:
     from marketplace.openreferral import ids
@@ -150,3 +160,16 @@ def test_every_change_streams_as_ndjson(client, clock, market):
                          "&modified_after=2027-03-01T09:00:00%2B00:00")
     assert [json.loads(line)["status"] for line in harvest.get_data(as_text=True).splitlines()
             ] == ["inactive"]
+
+
+def test_a_provider_deleting_from_their_listings_tells_the_next_harvest(client, auth, clock,
+                                                                       market, feed_id):
+    clock.set(START)
+    assert auth.login(market.plain.provider.owner.email).status_code == 302
+    response = client.post(f"/provider/services/{market.plain.id}/delete")
+    assert response.status_code == 302
+    auth.logout()
+    found = changed(client, START)
+    assert found == {feed_id("service", market.plain.id): {
+        "id": feed_id("service", market.plain.id), "name": WITHDRAWN_NAME,
+        "status": "defunct", "last_modified": "2027-03-01T09:00:00.000Z"}}
