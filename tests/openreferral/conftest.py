@@ -1,8 +1,8 @@
 """Fixtures for the feed's tests: the Open Referral UK schemas as offline validators, and a
 small market with one of everything the feed maps.
 
-The schemas are those in shared/openreferral (the UK profile 3.0 and HSDS 3.0), found beside
-this checkout or a folder above it (ORUK_SCHEMAS names another place). Their $refs name raw
+The schemas are the UK profile 3.0's, copied into uk-profile/ beside this file (ORUK_SCHEMAS
+names another copy). Their $refs name raw
 GitHub addresses; the registry's retrieve function reads the same path from the local copy,
 so validation never touches the network.
 """
@@ -30,16 +30,7 @@ OPENAPI = UK_PROFILE + "openapi.json"
 
 def _schemas_folder() -> Path:
     named = os.environ.get("ORUK_SCHEMAS")
-    if named:
-        return Path(named)
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        candidate = folder / "shared" / "openreferral" / "oruk-uk-profile-3.0" / "schema"
-        if candidate.is_dir():
-            return candidate
-    raise RuntimeError("The Open Referral UK schemas were not found: put shared/openreferral "
-                       "beside this checkout or set ORUK_SCHEMAS to its "
-                       "oruk-uk-profile-3.0/schema folder.")
+    return Path(named) if named else Path(__file__).with_name("uk-profile") / "schema"
 
 
 SCHEMAS = _schemas_folder()
