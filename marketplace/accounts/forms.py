@@ -69,7 +69,8 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=email_rules("Enter your email address"))
+    email = EmailField("Email address", filters=[trimmed],
+                       validators=email_rules("Enter your email address"))
 
 
 class ResetPasswordForm(FlaskForm):
@@ -83,7 +84,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    new_email = EmailField("New email address",
+    new_email = EmailField("New email address", filters=[trimmed],
                            validators=email_rules("Enter your new email address"))
     email_password = PasswordField(
         "Your password", validators=[DataRequired("Enter your password")])

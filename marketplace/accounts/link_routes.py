@@ -59,7 +59,10 @@ def forgot_password():
 
 
 def _link_refused(refused: DomainError, template: str):
-    return _never_cached((render_template(template, refused=refused.message), refused.status))
+    heading = ("This link has expired" if isinstance(refused, LinkNotUsable)
+               else "We could not change your email address")
+    return _never_cached((render_template(template, refused=refused.message, heading=heading),
+                          refused.status))
 
 
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
