@@ -78,6 +78,13 @@ class User(UserMixin, db.Model):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def must_confirm_email(self) -> bool:
+        """Whether buying, pledging, listing, reviewing and messaging wait for a confirmed
+        address. Only for people who registered themselves: accounts a commissioner makes
+        (staff, moderators) can do none of those things, so their role checks answer first."""
+        return self.email_verified_at is None and self.role in SELF_REGISTER_ROLES
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 

@@ -38,7 +38,7 @@ def not_verified_message(user) -> str:
 
 def require_verified_email(user) -> None:
     """EmailNotVerified (403) unless the person has confirmed their address."""
-    if user is not None and not user.email_verified:
+    if user is not None and user.must_confirm_email:
         raise EmailNotVerified(not_verified_message(user))
 
 
@@ -54,7 +54,7 @@ def verified_email_required(view):
             if "api_user" not in g:  # above token_required it would let everyone through
                 raise RuntimeError("verified_email_required must sit below token_required")
             require_verified_email(g.api_user)
-        elif current_user.is_authenticated and not current_user.email_verified:
+        elif current_user.is_authenticated and current_user.must_confirm_email:
             return render_template("accounts/confirm_email_first.html",
                                    message=not_verified_message(current_user)), 403
         return view(*args, **kwargs)
