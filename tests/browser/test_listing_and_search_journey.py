@@ -13,6 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from marketplace.extensions import db
+from tests.accounts.links import last_link_to
 from tests.factories import PASSWORD, make_provider, make_service, make_user
 
 
@@ -60,6 +62,14 @@ def _register_provider(page) -> None:
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+
+
+def _confirm_email(page, address: str) -> None:
+    """A new account confirms its address before it can list (docs/accounts.md)."""
+    db.session.expire_all()  # the server thread queued the email
+    page.goto(last_link_to(address, "Confirm"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm my email address").click()
 
 
 def _describe_organisation(page) -> None:
@@ -121,6 +131,8 @@ def test_a_provider_lists_a_service_and_a_visitor_finds_it_with_filters(
     # Flow 1: the provider registers, describes the organisation and lists a service.
     _register_provider(page)
     assert page.locator("h1").inner_text() == "Describe your organisation"
+    _confirm_email(page, "jo@example.org")
+    page.goto("/provider/profile")
     assert page.get_by_label("Contact email address").input_value() == "jo@example.org"
     _describe_organisation(page)
     assert "Your organisation profile is saved." in page.locator(".flash-list").inner_text()
