@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from marketplace.accounts import email_verification, home_area, services, sessions
 from marketplace.accounts.forms import ChangeEmailForm, ChangePasswordForm, HomeAreaForm
+from marketplace.accounts.link_routes import person_key
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import configured_limit, db, limiter
 
@@ -94,15 +95,11 @@ def change_password():
     return _page(form, 400)
 
 
-def _person_key() -> str:
-    return f"user:{current_user.id}"
-
-
 # Each request emails two addresses, so it counts against the same limit as "Send the link
 # again", per person and per address (below login_required, so the person is known).
 @blueprint.route("/email", methods=["POST"])
 @login_required
-@limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"), key_func=_person_key)
+@limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"), key_func=person_key)
 @limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"))
 def change_email():
     form = ChangeEmailForm()

@@ -19,6 +19,12 @@ def new_password_rules(missing: str) -> list:
                    message=f"Use at least {MIN_PASSWORD_LENGTH} characters")]
 
 
+def password_again(label: str, of: str) -> PasswordField:
+    """The box that asks for a new password a second time, so a typing slip is caught."""
+    return PasswordField(label, validators=[
+        DataRequired(label), EqualTo(of, message="The two passwords do not match")])
+
+
 def email_rules(missing: str) -> list:
     return [DataRequired(missing),
             Email("Enter an email address like name@example.com", check_deliverability=False),
@@ -37,11 +43,7 @@ class RegistrationForm(FlaskForm):
         validators=[DataRequired("Choose what you will use Pathways for")],
     )
     password = PasswordField("Create a password", validators=new_password_rules("Create a password"))
-    confirm_password = PasswordField(
-        "Type the password again",
-        validators=[DataRequired("Type the password again"),
-                    EqualTo("password", message="The two passwords do not match")],
-    )
+    confirm_password = password_again("Type the password again", of="password")
 
 
 class LoginForm(FlaskForm):
@@ -61,11 +63,7 @@ class ChangePasswordForm(FlaskForm):
                    message=f"Use from {MIN_PASSWORD_LENGTH} to 200 characters"),
         ],
     )
-    confirm_password = PasswordField(
-        "Type the new password again",
-        validators=[DataRequired("Type the new password again"),
-                    EqualTo("new_password", message="The two passwords do not match")],
-    )
+    confirm_password = password_again("Type the new password again", of="new_password")
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -76,11 +74,7 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     new_password = PasswordField("New password",
                                  validators=new_password_rules("Create a new password"))
-    confirm_password = PasswordField(
-        "Type the new password again",
-        validators=[DataRequired("Type the new password again"),
-                    EqualTo("new_password", message="The two passwords do not match")],
-    )
+    confirm_password = password_again("Type the new password again", of="new_password")
 
 
 class ChangeEmailForm(FlaskForm):

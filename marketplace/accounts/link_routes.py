@@ -38,7 +38,8 @@ def _email_key() -> str:
     return "email:" + (request.form.get("email") or "").strip().lower()
 
 
-def _person_key() -> str:
+def person_key() -> str:
+    """Rate-limit key for a logged-in person, wherever they connect from."""
     return f"user:{current_user.id}"
 
 
@@ -121,7 +122,7 @@ def confirm_email(token: str):
 # Below login_required, so each person's own sends are counted, as well as each address's.
 @blueprint.route("/account/confirm-email", methods=["POST"])
 @login_required
-@limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"), key_func=_person_key)
+@limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"), key_func=person_key)
 @limiter.limit(configured_limit("CONFIRMATION_EMAIL_RATE_LIMIT"))
 def resend():
     back = safe_redirect_path(request.form.get("next")) or url_for("account.account")
