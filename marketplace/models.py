@@ -1,5 +1,6 @@
 """Imports every area's models so that SQLAlchemy and Alembic see the whole schema."""
 from marketplace.accounts.models import ApiToken, SupporterGrant, User  # noqa: F401
+from marketplace.accounts.models import EmailLink  # noqa: F401
 from marketplace.providers.models import Provider, Service  # noqa: F401
 from marketplace.search.models import IndexOutboxEntry, SearchLogEntry  # noqa: F401
 from marketplace.budgets.models import (  # noqa: F401

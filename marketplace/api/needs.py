@@ -29,6 +29,7 @@ from flask import g, url_for
 from marketplace import areas, vocabulary
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body
@@ -212,6 +213,7 @@ def _only_roles(roles: tuple[str, ...], message: str) -> None:
 
 @blueprint.post("/needs")
 @token_required("order")
+@verified_email_required
 def post_need():
     _only_roles(BUYER_ROLES, "Only budget holders, and supporters with a holder's 'buy' "
                              "permission, post needs.")
@@ -314,6 +316,7 @@ def withdraw_quote(need_id: int, quote_id: int):
 
 @blueprint.post("/needs/<int:need_id>/quotes/<int:quote_id>/accept")
 @token_required("order")
+@verified_email_required
 def accept_quote(need_id: int, quote_id: int):
     _holder_may_answer(need_id)
     need = db.session.get(Need, need_id)

@@ -24,6 +24,7 @@ from werkzeug.routing import BuildError
 from marketplace import vocabulary
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body
@@ -183,6 +184,7 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
 
 @blueprint.post("/orders")
 @token_required("order")
+@verified_email_required
 def place_order():
     user = g.api_user
     key = _idempotency_key()

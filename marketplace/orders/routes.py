@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
-from marketplace.accounts.permissions import role_required
+from marketplace.accounts.permissions import role_required, verified_email_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -70,6 +70,7 @@ def _form_page(box: order_box.OrderBox, service, status: int = 200):
 
 @blueprint.route("/services/<int:service_id>/order")
 @buyers_only
+@verified_email_required
 def order_form(service_id: int):
     service = orderable_service(service_id)
     if current_user.role == "supporter" and not request.args.get("holder_id"):
@@ -87,6 +88,7 @@ def order_form(service_id: int):
 
 @blueprint.route("/services/<int:service_id>/order/check")
 @buyers_only
+@verified_email_required
 def check_order(service_id: int):
     service = orderable_service(service_id)
     form = OrderDetailsForm(formdata=request.args)
@@ -108,6 +110,7 @@ def check_order(service_id: int):
 
 @blueprint.route("/services/<int:service_id>/order", methods=["POST"])
 @buyers_only
+@verified_email_required
 def place_order(service_id: int):
     service = orderable_service(service_id)
     form = PlaceOrderForm()
