@@ -2,7 +2,7 @@
 confirming an address (docs/accounts.md)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0027
 Create Date: 2026-12-03 06:00:00
 
 users.email_verified_at: when the person proved they read mail at their address; until then
@@ -25,7 +25,7 @@ from marketplace.columns import one_of
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0021'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

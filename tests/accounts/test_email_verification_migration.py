@@ -18,7 +18,7 @@ def test_0023_counts_every_existing_account_as_confirmed(migrated_database, tmp_
         holder_id, made_at = holder.id, holder.created_at
         db.session.remove()
 
-        downgrade(revision="0021")  # the database as it was before 0023, rows and all
+        downgrade(revision="0027")  # the database as it was before 0023, rows and all
         with db.engine.begin() as connection:
             inspector = sa.inspect(connection)
             assert "email_verified_at" not in {c["name"] for c in inspector.get_columns("users")}
