@@ -67,15 +67,15 @@ def _order_actions(holder_id, actor_id, viewer: User | None) -> list[tuple]:
                     or event.actor_id == order.provider.owner_id
                     or (actor_id is not None and event.actor_id != actor_id)):
                 continue
-            text = line.text + (f". Their note: {line.note}" if line.note else "")
-            found.append((event.created_at, event.actor_id, order.holder_id, text,
+            found.append((event.created_at, event.actor_id, order.holder_id, line.text,
                           f"Order {order.id}"))
     return found
 
 
 def _plan_changes(holder_id, actor_id) -> list[tuple]:
     return [(plan.updated_at, plan.updated_by_id, plan.holder_id,
-             "Changed the support plan (the latest change is kept, not earlier ones)", "Plan")
+             "Changed the support plan (the latest change is kept, not earlier ones)",
+             "Support plan")
             for plan in _all(sa.select(SupportPlan).where(_scoped(
                 SupportPlan.holder_id, SupportPlan.updated_by_id, holder_id, actor_id)))]
 

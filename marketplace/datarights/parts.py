@@ -42,6 +42,8 @@ class Section:
     #: The roles whose copy has this part; None: everyone's.
     roles: tuple[str, ...] | None
     rows: Callable[[User], list[Row]]
+    #: The module that registered it (PART_MODULES orders the parts by it).
+    module: str = ""
 
     @property
     def keys(self) -> list[str]:
@@ -53,7 +55,8 @@ SECTIONS: list[Section] = []
 
 def section(name: str, title: str, explains: str, columns, roles: tuple[str, ...] | None = None):
     def register(function: Callable[[User], list[Row]]):
-        SECTIONS.append(Section(name, title, explains, tuple(columns), roles, function))
+        SECTIONS.append(Section(name, title, explains, tuple(columns), roles, function,
+                                function.__module__.rpartition(".")[2]))
         return function
     return register
 
@@ -67,8 +70,7 @@ PART_MODULES = ("person_sections", "holder_sections", "supporter_sections",
 def sections_for(user: User) -> list[Section]:
     for module in PART_MODULES:  # importing a module runs its @section decorators
         import_module(f"marketplace.datarights.{module}")
-    ordered = sorted(SECTIONS, key=lambda part: PART_MODULES.index(
-        part.rows.__module__.rpartition(".")[2]))
+    ordered = sorted(SECTIONS, key=lambda part: PART_MODULES.index(part.module))
     return [part for part in ordered if part.roles is None or user.role in part.roles]
 
 
