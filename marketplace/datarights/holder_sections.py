@@ -12,15 +12,15 @@ from marketplace.accounts.supporters import grant_status, scope_labels
 from marketplace.budgets import statements
 from marketplace.budgets.models import ROUTES, STREAM_KINDS, Budget, Instalment, SupportPlan
 from marketplace.datarights.on_behalf import actions_on_behalf
-from marketplace.datarights.parts import (Row, day, label, money, money_columns, name_of,
-                                          section, when, yes_no)
+from marketplace.datarights.parts import (Row, all_of, day, label, money, money_columns,
+                                          name_of, order_history_rows, section, when, yes_no)
 from marketplace.datarights.views_log import views_for_holder
 from marketplace.enquiries.models import Enquiry, EnquiryMessage
 from marketplace.extensions import db
 from marketplace.needs.forms import TIMING_CHOICES
 from marketplace.needs.models import Need, Quote
 from marketplace.orders.models import Order
-from marketplace.orders.queries import history, order_state_label
+from marketplace.orders.queries import order_state_label
 from marketplace.payments.models import CardPayment, CardRefund
 from marketplace.pools.models import PoolMember
 from marketplace.reviews.forms import HELPED_CHOICES
@@ -32,12 +32,8 @@ GRANT_STATUS_WORDS = {"active": "Active", "invited": "Invited, not yet accepted"
                       "expired": "Invitation expired", "revoked": "Stopped"}
 
 
-def _all(query) -> list:
-    return list(db.session.scalars(query))
-
-
 def _orders(user: User) -> list[Order]:
-    return _all(sa.select(Order).where(Order.holder_id == user.id)
+    return all_of(sa.select(Order).where(Order.holder_id == user.id)
                 .order_by(Order.created_at, Order.id))
 
 
@@ -79,7 +75,7 @@ def instalments(user: User) -> list[Row]:
     return [{"budget_id": instalment.budget_id, "due_on": day(instalment.due_on),
              **money("amount", instalment.amount_pence),
              "paid_in": yes_no(instalment.transaction_id is not None)}
-            for instalment in _all(sa.select(Instalment).join(Budget)
+            for instalment in all_of(sa.select(Instalment).join(Budget)
                                    .where(Budget.holder_id == user.id)
                                    .order_by(Instalment.budget_id, Instalment.due_on))]
 
@@ -95,7 +91,7 @@ def instalments(user: User) -> list[Row]:
          roles=HOLDER)
 def statement_rows(user: User) -> list[Row]:
     rows = []
-    for budget in _all(sa.select(Budget).where(Budget.holder_id == user.id).order_by(Budget.id)):
+    for budget in all_of(sa.select(Budget).where(Budget.holder_id == user.id).order_by(Budget.id)):
         found, _ = statements.all_statement_rows(budget)
         rows += [{"budget_id": budget.id, "when": when(row.happened_at),
                   "what_happened": row.description, **money("money_in", row.money_in_pence),
@@ -161,9 +157,7 @@ def orders(user: User) -> list[Row]:
          [("order_id", "Order number"), ("when", "When (London time)"),
           ("what_happened", "What happened"), ("note", "Note")], roles=HOLDER)
 def order_history(user: User) -> list[Row]:
-    return [{"order_id": order.id, "when": when(line.when), "what_happened": line.text,
-             "note": line.note or None}
-            for order in _orders(user) for line in history(order, user)]
+    return order_history_rows(_orders(user), user)
 
 
 @section("card_payments", "Card payments and refunds", "Each card payment for your orders, "
@@ -174,9 +168,9 @@ def order_history(user: User) -> list[Row]:
           ("card_ending", "Card ending"), ("receipt_number", "Receipt number"),
           ("when", "When (London time)"), ("paid_by", "Paid by")], roles=HOLDER)
 def card_payments(user: User) -> list[Row]:
-    payments = _all(sa.select(CardPayment).join(Order).where(Order.holder_id == user.id)
+    payments = all_of(sa.select(CardPayment).join(Order).where(Order.holder_id == user.id)
                     .order_by(CardPayment.created_at, CardPayment.id))
-    refunds = _all(sa.select(CardRefund).join(CardPayment).join(Order)
+    refunds = all_of(sa.select(CardRefund).join(CardPayment).join(Order)
                    .where(Order.holder_id == user.id).order_by(CardRefund.created_at))
     by_payment = {payment.id: payment for payment in payments}
     return [{"order_id": payment.order_id, "kind": "Payment", **money("amount", payment.amount_pence),
@@ -212,7 +206,7 @@ def pools(user: User) -> list[Row]:
              "pledged_by": name_of(db.session.get(User, member.pledged_by_id)),
              "pledged_on": when(member.created_at), "ended": when(member.ended_at),
              "share_order_id": member.order_id}
-            for member in _all(sa.select(PoolMember).where(PoolMember.holder_id == user.id)
+            for member in all_of(sa.select(PoolMember).where(PoolMember.holder_id == user.id)
                                .order_by(PoolMember.created_at, PoolMember.id))]
 
 
@@ -238,7 +232,7 @@ def needs(user: User) -> list[Row]:
              **money("budget_to", need.budget_high_pence), "would_pool": yes_no(need.would_pool),
              "for_how_many": need.group_size, "tell_me_about_others": yes_no(need.peers_consent),
              "state": need.state.capitalize(), "ended": when(need.ended_at)}
-            for need in _all(sa.select(Need).where(Need.holder_id == user.id)
+            for need in all_of(sa.select(Need).where(Need.holder_id == user.id)
                              .order_by(Need.created_at, Need.id))]
 
 
@@ -256,7 +250,7 @@ def quotes(user: User) -> list[Row]:
              **money("total", quote.total_pence), "starts_on": day(quote.starts_on),
              "message": quote.message or None, "open_until": day(quote.expires_on),
              "state": quote.state.capitalize(), "given": when(quote.created_at)}
-            for quote in _all(sa.select(Quote).join(Need).where(Need.holder_id == user.id)
+            for quote in all_of(sa.select(Quote).join(Need).where(Need.holder_id == user.id)
                               .order_by(Quote.created_at, Quote.id))]
 
 
@@ -292,7 +286,7 @@ def reviews(user: User) -> list[Row]:
              "moderators_note": _moderators_note(review),
              "provider_reply": (review.reply.text if review.reply is not None
                                 and review.reply.state == "published" else None)}
-            for review in _all(sa.select(Review).where(Review.holder_id == user.id)
+            for review in all_of(sa.select(Review).where(Review.holder_id == user.id)
                                .order_by(Review.created_at, Review.id))]
 
 
@@ -309,7 +303,7 @@ def enquiries(user: User) -> list[Row]:
              "started_by": name_of(db.session.get(User, enquiry.started_by_id)),
              "name_the_provider_saw": enquiry.holder_label, "state": enquiry.state.capitalize(),
              "closed": when(enquiry.closed_at), "contact_details_shared": when(enquiry.contact_shared_at)}
-            for enquiry in _all(sa.select(Enquiry).where(Enquiry.holder_id == user.id)
+            for enquiry in all_of(sa.select(Enquiry).where(Enquiry.holder_id == user.id)
                                 .order_by(Enquiry.created_at, Enquiry.id))]
 
 
@@ -329,7 +323,7 @@ def enquiry_messages(user: User) -> list[Row]:
              "from": sender(message),
              "kind": "Shared contact details" if message.kind == "contact" else "Message",
              "words": message.text}
-            for message in _all(sa.select(EnquiryMessage).join(Enquiry)
+            for message in all_of(sa.select(EnquiryMessage).join(Enquiry)
                                 .where(Enquiry.holder_id == user.id)
                                 .order_by(EnquiryMessage.enquiry_id, EnquiryMessage.id))]
 
@@ -348,7 +342,7 @@ def supporters(user: User) -> list[Row]:
              "may": "; ".join(scope_labels(grant.scopes)),
              "status": GRANT_STATUS_WORDS[grant_status(grant)], "invited": when(grant.created_at),
              "accepted": when(grant.accepted_at), "stopped": when(grant.revoked_at)}
-            for grant in _all(sa.select(SupporterGrant).where(SupporterGrant.holder_id == user.id)
+            for grant in all_of(sa.select(SupporterGrant).where(SupporterGrant.holder_id == user.id)
                               .order_by(SupporterGrant.created_at, SupporterGrant.id))]
 
 

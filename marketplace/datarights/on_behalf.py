@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.budgets.models import ManagedAccountOrganisation, OrganisationMember, SupportPlan
 from marketplace.enquiries.models import Enquiry, EnquiryMessage
+from marketplace.datarights.parts import all_of
 from marketplace.extensions import db
 from marketplace.money import format_pence
 from marketplace.needs.models import Need
@@ -39,10 +40,6 @@ class Action:
     reference: str
 
 
-def _all(query) -> list:
-    return list(db.session.scalars(query))
-
-
 def _scoped(holder_column, actor_column, holder_id: int | None, actor_id: int | None):
     conditions = [actor_column.is_not(None), actor_column != holder_column]
     if holder_id is not None:
@@ -59,7 +56,7 @@ def _order_actions(holder_id, actor_id, viewer: User | None) -> list[tuple]:
         sa.select(Order.id).join(OrderEvent, OrderEvent.order_id == Order.id)
         .where(where, OrderEvent.actor_id != owners).distinct()).all()
     found = []
-    for order in _all(sa.select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)):
+    for order in all_of(sa.select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)):
         events = sorted(order.events, key=lambda event: event.id)
         # The history says each step as the person reading it sees it ("Paid by card by you").
         for event, line in zip(events, history(order, viewer or order.holder)):
@@ -76,14 +73,14 @@ def _plan_changes(holder_id, actor_id) -> list[tuple]:
     return [(plan.updated_at, plan.updated_by_id, plan.holder_id,
              "Changed the support plan (the latest change is kept, not earlier ones)",
              "Support plan")
-            for plan in _all(sa.select(SupportPlan).where(_scoped(
+            for plan in all_of(sa.select(SupportPlan).where(_scoped(
                 SupportPlan.holder_id, SupportPlan.updated_by_id, holder_id, actor_id)))]
 
 
 def _reviews(holder_id, actor_id) -> list[tuple]:
     return [(review.created_at, review.written_by_id, review.holder_id,
              f"Wrote the review of {review.service.title}", f"Review {review.id}")
-            for review in _all(sa.select(Review).where(_scoped(
+            for review in all_of(sa.select(Review).where(_scoped(
                 Review.holder_id, Review.written_by_id, holder_id, actor_id)))]
 
 
@@ -91,14 +88,14 @@ def _pledges(holder_id, actor_id) -> list[tuple]:
     return [(member.created_at, member.pledged_by_id, member.holder_id,
              f"Pledged {format_pence(member.pledged_pence)} to the pool {member.pool.title}",
              f"Pool {member.pool_id}")
-            for member in _all(sa.select(PoolMember).where(_scoped(
+            for member in all_of(sa.select(PoolMember).where(_scoped(
                 PoolMember.holder_id, PoolMember.pledged_by_id, holder_id, actor_id)))]
 
 
 def _needs(holder_id, actor_id) -> list[tuple]:
     return [(need.created_at, need.posted_by_id, need.holder_id,
              f"Posted the need “{need.words[:80]}”", f"Need {need.id}")
-            for need in _all(sa.select(Need).where(_scoped(
+            for need in all_of(sa.select(Need).where(_scoped(
                 Need.holder_id, Need.posted_by_id, holder_id, actor_id)))]
 
 
@@ -106,12 +103,12 @@ def _enquiries(holder_id, actor_id) -> list[tuple]:
     started = [(enquiry.created_at, enquiry.started_by_id, enquiry.holder_id,
                 f"Asked {enquiry.provider.name} about {enquiry.service.title}",
                 f"Enquiry {enquiry.id}")
-               for enquiry in _all(sa.select(Enquiry).where(_scoped(
+               for enquiry in all_of(sa.select(Enquiry).where(_scoped(
                    Enquiry.holder_id, Enquiry.started_by_id, holder_id, actor_id)))]
     written = [(message.created_at, message.author_id, message.enquiry.holder_id,
                 f"Wrote a message to {message.enquiry.provider.name}",
                 f"Enquiry {message.enquiry_id}")
-               for message in _all(sa.select(EnquiryMessage).join(Enquiry).where(
+               for message in all_of(sa.select(EnquiryMessage).join(Enquiry).where(
                    EnquiryMessage.side == "holder",
                    _scoped(Enquiry.holder_id, EnquiryMessage.author_id, holder_id, actor_id)))]
     return started + written
@@ -123,7 +120,7 @@ def actions_on_behalf(*, holder_id: int | None = None, actor_id: int | None = No
     found = (_order_actions(holder_id, actor_id, viewer) + _plan_changes(holder_id, actor_id)
              + _reviews(holder_id, actor_id) + _pledges(holder_id, actor_id)
              + _needs(holder_id, actor_id) + _enquiries(holder_id, actor_id))
-    people = {user.id: user for user in _all(sa.select(User).where(
+    people = {user.id: user for user in all_of(sa.select(User).where(
         User.id.in_({row[1] for row in found} | {row[2] for row in found})))} if found else {}
     organisations = dict(db.session.execute(
         sa.select(OrganisationMember.user_id, ManagedAccountOrganisation.name)

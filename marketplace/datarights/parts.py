@@ -107,3 +107,18 @@ def labels(choices: list[tuple[str, str]], values: list[str] | None) -> str:
 
 def name_of(user: User | None) -> str | None:
     return None if user is None else user.display_name
+
+
+def all_of(query) -> list:
+    """Every row a select finds (parts read whole tables of one person's rows)."""
+    from marketplace.extensions import db
+
+    return list(db.session.scalars(query))
+
+
+def order_history_rows(orders, viewer: User) -> list[Row]:
+    """Each step of each order, as its history shows it to `viewer`."""
+    from marketplace.orders.queries import history
+
+    return [{"order_id": order.id, "when": when(line.when), "what_happened": line.text,
+             "note": line.note or None} for order in orders for line in history(order, viewer)]

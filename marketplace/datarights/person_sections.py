@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from marketplace import areas, vocabulary
 from marketplace.accounts.models import API_TOKEN_SCOPES, ROLES, ApiToken, User, UserSession
 from marketplace.datarights.models import DataExport
-from marketplace.datarights.parts import Row, labels, section, when, yes_no
+from marketplace.datarights.parts import Row, all_of, labels, section, when, yes_no
 from marketplace.enquiries.models import EnquiryReport
-from marketplace.extensions import db
 from marketplace.notifications.models import EmailMessage, Notification
 from marketplace.reviews.models import REPORT_REASONS, ReviewReport
 
@@ -18,10 +17,6 @@ EMAIL_STATUS_WORDS = {"queued": "Waiting to be sent", "sending": "Being sent", "
                       "failed": "Could not be sent"}
 EXPORT_STATUS_WORDS = {"waiting": "Waiting", "preparing": "Being prepared", "ready": "Ready",
                        "failed": "Could not be prepared", "expired": "Expired and deleted"}
-
-
-def _all(query) -> list:
-    return list(db.session.scalars(query))
 
 
 @section("account", "Your account", "Your account: your name, email address, what kind of "
@@ -51,7 +46,7 @@ def account(user: User) -> list[Row]:
 def devices(user: User) -> list[Row]:
     return [{"logged_in": when(row.created_at), "last_active": when(row.last_seen_at),
              "logged_out": when(row.ended_at), "browser": row.user_agent or None}
-            for row in _all(sa.select(UserSession).where(UserSession.user_id == user.id)
+            for row in all_of(sa.select(UserSession).where(UserSession.user_id == user.id)
                             .order_by(UserSession.created_at, UserSession.id))]
 
 
@@ -65,7 +60,7 @@ def api_tokens(user: User) -> list[Row]:
     return [{"name": token.name, "starts_with": token.prefix,
              "may": labels(API_TOKEN_SCOPES, token.scopes), "created": when(token.created_at),
              "last_used": when(token.last_used_at), "revoked": when(token.revoked_at)}
-            for token in _all(sa.select(ApiToken).where(ApiToken.user_id == user.id)
+            for token in all_of(sa.select(ApiToken).where(ApiToken.user_id == user.id)
                               .order_by(ApiToken.created_at, ApiToken.id))]
 
 
@@ -75,7 +70,7 @@ def api_tokens(user: User) -> list[Row]:
 def notifications(user: User) -> list[Row]:
     return [{"when": when(note.created_at), "message": note.message, "link": note.link or None,
              "read": when(note.read_at)}
-            for note in _all(sa.select(Notification).where(Notification.user_id == user.id)
+            for note in all_of(sa.select(Notification).where(Notification.user_id == user.id)
                              .order_by(Notification.created_at, Notification.id))]
 
 
@@ -87,7 +82,7 @@ def emails(user: User) -> list[Row]:
     return [{"queued": when(email.created_at), "sent": when(email.sent_at),
              "status": EMAIL_STATUS_WORDS.get(email.status, email.status),
              "subject": email.subject, "words": email.body}
-            for email in _all(sa.select(EmailMessage).where(EmailMessage.to_address == user.email)
+            for email in all_of(sa.select(EmailMessage).where(EmailMessage.to_address == user.email)
                               .order_by(EmailMessage.created_at, EmailMessage.id))]
 
 
@@ -101,12 +96,12 @@ def reports_you_made(user: User) -> list[Row]:
         "reason": vocabulary.label(REPORT_REASONS, report.reason), "words": report.words or None,
         "decision": {"open": "Waiting for a moderator", "kept": "The review was kept",
                      "removed": "The review was removed"}[report.state]})
-        for report in _all(sa.select(ReviewReport).where(ReviewReport.reporter_id == user.id))]
+        for report in all_of(sa.select(ReviewReport).where(ReviewReport.reporter_id == user.id))]
     reports += [(report.created_at, {
         "reported": when(report.created_at),
         "what": f"A message in the enquiry about {report.message.enquiry.service.title}",
         "reason": None, "words": report.reason, "decision": None})
-        for report in _all(sa.select(EnquiryReport).where(EnquiryReport.reporter_id == user.id))]
+        for report in all_of(sa.select(EnquiryReport).where(EnquiryReport.reporter_id == user.id))]
     return [row for _, row in sorted(reports, key=lambda pair: pair[0])]
 
 
@@ -118,5 +113,5 @@ def data_requests(user: User) -> list[Row]:
     return [{"asked": when(export.created_at),
              "status": EXPORT_STATUS_WORDS[export.status], "finished": when(export.finished_at),
              "expires": when(export.expires_at)}
-            for export in _all(sa.select(DataExport).where(DataExport.user_id == user.id)
+            for export in all_of(sa.select(DataExport).where(DataExport.user_id == user.id)
                                .order_by(DataExport.created_at, DataExport.id))]

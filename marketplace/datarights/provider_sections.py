@@ -14,14 +14,15 @@ import sqlalchemy as sa
 
 from marketplace import areas, vocabulary
 from marketplace.accounts.models import User
-from marketplace.datarights.parts import (Row, day, label, labels, money, money_columns,
-                                          section, when, yes_no)
+from marketplace.datarights.parts import (Row, all_of, day, label, labels, money,
+                                          money_columns, order_history_rows, section, when,
+                                          yes_no)
 from marketplace.enquiries.models import Enquiry, EnquiryMessage
 from marketplace.extensions import db
 from marketplace.needs.models import Quote
 from marketplace.orders.models import Order
 from marketplace.orders.outcome_privacy import outcome_for
-from marketplace.orders.queries import history, order_state_label
+from marketplace.orders.queries import order_state_label
 from marketplace.payouts.details import masked_account_number, payout_details_for
 from marketplace.payouts.models import PayoutItem
 from marketplace.pools.provider_view import person_name
@@ -37,15 +38,11 @@ def _provider(user: User) -> Provider | None:
     return db.session.scalar(sa.select(Provider).where(Provider.owner_id == user.id))
 
 
-def _all(query) -> list:
-    return list(db.session.scalars(query))
-
-
 def _received(user: User) -> list[Order]:
     provider = _provider(user)
     if provider is None:
         return []
-    return _all(sa.select(Order).where(Order.provider_id == provider.id)
+    return all_of(sa.select(Order).where(Order.provider_id == provider.id)
                 .order_by(Order.created_at, Order.id))
 
 
@@ -110,7 +107,7 @@ def services(user: User) -> list[Row]:
              "places": service.capacity, "can_be_pooled": yes_no(service.poolable),
              "status": service.status.capitalize(), "reviews": service.review_count,
              "created": when(service.created_at)}
-            for service in _all(sa.select(Service).where(Service.provider_id == provider.id)
+            for service in all_of(sa.select(Service).where(Service.provider_id == provider.id)
                                 .order_by(Service.id))]
 
 
@@ -142,9 +139,7 @@ def orders_received(user: User) -> list[Row]:
          [("order_id", "Order number"), ("when", "When (London time)"),
           ("what_happened", "What happened"), ("note", "Note")], roles=PROVIDER)
 def orders_received_history(user: User) -> list[Row]:
-    return [{"order_id": order.id, "when": when(line.when), "what_happened": line.text,
-             "note": line.note or None}
-            for order in _received(user) for line in history(order, user)]
+    return order_history_rows(_received(user), user)
 
 
 @section("reviews_of_your_services", "Reviews of your services and your replies", "Each "
@@ -163,7 +158,7 @@ def reviews_of_your_services(user: User) -> list[Row]:
              "your_reply": review.reply.text if review.reply else None,
              "reply_state": review.reply.state.capitalize() if review.reply else None,
              "replied": when(review.reply.replied_at) if review.reply else None}
-            for review in _all(sa.select(Review).where(Review.provider_id == provider.id,
+            for review in all_of(sa.select(Review).where(Review.provider_id == provider.id,
                                                        Review.state == "published")
                                .order_by(Review.published_at, Review.id))]
 
@@ -181,7 +176,7 @@ def enquiries_received(user: User) -> list[Row]:
              "from": "You" if message.side == "provider" else message.enquiry.holder_label,
              "kind": "Shared contact details" if message.kind == "contact" else "Message",
              "words": message.text}
-            for message in _all(sa.select(EnquiryMessage).join(Enquiry)
+            for message in all_of(sa.select(EnquiryMessage).join(Enquiry)
                                 .where(Enquiry.provider_id == provider.id)
                                 .order_by(EnquiryMessage.enquiry_id, EnquiryMessage.id))]
 
@@ -200,7 +195,7 @@ def quotes_given(user: User) -> list[Row]:
              "sessions": quote.sessions, "starts_on": day(quote.starts_on),
              "message": quote.message or None, "open_until": day(quote.expires_on),
              "state": quote.state.capitalize(), "given": when(quote.created_at)}
-            for quote in _all(sa.select(Quote).where(Quote.provider_id == provider.id)
+            for quote in all_of(sa.select(Quote).where(Quote.provider_id == provider.id)
                               .order_by(Quote.created_at, Quote.id))]
 
 
@@ -226,6 +221,6 @@ def payments_to_you(user: User) -> list[Row]:
     rows += [{"what": "Payment", "account_name": None, "sort_code": None, "account_number": None,
               **money("amount", item.amount_pence), "reference": item.reference,
               "run_state": item.run.status.capitalize(), "paid": when(item.run.paid_at)}
-             for item in _all(sa.select(PayoutItem).where(PayoutItem.provider_id == provider.id)
+             for item in all_of(sa.select(PayoutItem).where(PayoutItem.provider_id == provider.id)
                               .order_by(PayoutItem.id))]
     return rows

@@ -33,6 +33,7 @@ from marketplace.reviews.services import ReviewDetails, submit_review
 from marketplace.times import london_today
 from tests.enquiries.helpers import answered, asked
 from tests.factories import make_funded_budget, make_service, make_user
+from tests.jobs.conftest import workers  # noqa: F401  (worker processes, for test_two_workers)
 from tests.orders.pages import Market, grant, with_order_pages
 from tests.pools.helpers import request as pool_request
 from tests.reviews.market import delivered_order

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from marketplace.datarights import exports
@@ -14,18 +13,9 @@ from marketplace.datarights.models import DataExport, DataExportFile
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailMessage
 from tests.factories import make_user
-from tests.jobs.conftest import Workers, job_runs, wait_for
+from tests.jobs.conftest import job_runs, wait_for
 
 READY = "Your copy of your data is ready"
-
-
-@pytest.fixture
-def workers(migrated_database, tmp_path):
-    workers = Workers(migrated_database, tmp_path)
-    yield workers
-    for process in workers.processes:
-        if process.poll() is None:
-            workers.kill(process)
 
 
 def _asked(count: int) -> list:
