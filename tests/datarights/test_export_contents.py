@@ -67,7 +67,8 @@ def test_each_part_holds_what_is_known_about_sam(world, sams_copy):
     # £25 spent; £50 (Jo's order) and £30 (the pool pledge) set aside.
     assert (budget["spent_pence"], budget["set_aside_pence"], budget["available_pence"]) == (
         2_500, 8_000, 39_500)
-    assert _only(data["statements"], what_happened="Set aside for order 2: Photography group")[
+    assert _only(data["statements"],
+                 what_happened=f"Set aside for order {world.jos_order.id}: Photography group")[
         "done_by"] == "by Jo Broker on behalf of Sam Patel"
     assert data["support_plan"][0]["what_matters_to_you"] == PLAN_WORDS
     assert data["support_plan"][0]["last_changed_by"] == "Jo Broker"

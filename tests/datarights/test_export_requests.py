@@ -73,6 +73,27 @@ def test_the_database_refuses_a_second_request_in_hand(app, sam):
     db.session.rollback()
 
 
+def test_two_requests_at_the_same_moment_make_one(app, sam, monkeypatch):
+    first = exports.request_export(sam)
+    db.session.commit()
+    # The second tab checked before the first request was written: the index still refuses it.
+    monkeypatch.setattr(exports, "in_hand", _after_first_call(exports.in_hand))
+    with pytest.raises(exports.ExportInHand) as refused:
+        exports.request_export(sam)
+    assert "You already asked for a copy on" in refused.value.message
+    db.session.commit()
+    assert db.session.scalars(sa.select(DataExport.id)).all() == [first.id]
+
+
+def _after_first_call(real):
+    calls = []
+
+    def in_hand(user):
+        calls.append(user)
+        return None if len(calls) == 1 else real(user)
+    return in_hand
+
+
 def test_the_page_shows_how_far_the_copy_has_got_while_the_worker_prepares_it(
         app, sam, monkeypatch):
     person = browser(app, sam)
