@@ -37,6 +37,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     templating.init_app(app)
     errors.register_error_handlers(app)
     cli.init_app(app)
+    from marketplace.datarights import views_log
+
+    views_log.init_app(app)  # who has seen a holder's information (docs/data-rights.md)
 
     from marketplace.accounts.account_routes import blueprint as account_bp
     from marketplace.accounts.link_routes import blueprint as account_links_bp
@@ -46,6 +49,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
     from marketplace.commissioning.statement_routes import public as statements_bp
+    from marketplace.datarights.routes import blueprint as datarights_bp
     from marketplace.enquiries.routes import blueprint as enquiries_bp
     from marketplace.managed.routes import blueprint as managed_bp
     from marketplace.notifications.routes import blueprint as notifications_bp
@@ -86,6 +90,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(enquiries_bp)
+    app.register_blueprint(datarights_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
     app.register_blueprint(openreferral_bp, url_prefix="/openreferral")

@@ -158,6 +158,13 @@ class Config:
     #: London days after an order is confirmed delivered that its holder is reminded, once,
     #: to review it (reviews/reminders.py; docs/reviews.md).
     REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "3"))
+    #: "Download my data" (docs/data-rights.md): days a ready copy can be downloaded before
+    #: the worker deletes it; tries before a request is failed; a worker's claim on one, in
+    #: seconds (renewed after each part); requests the data-exports job prepares per run.
+    DATA_EXPORT_KEEP_DAYS = int(os.environ.get("DATA_EXPORT_KEEP_DAYS", "7"))
+    DATA_EXPORT_MAX_ATTEMPTS = int(os.environ.get("DATA_EXPORT_MAX_ATTEMPTS", "3"))
+    DATA_EXPORT_LEASE_SECONDS = float(os.environ.get("DATA_EXPORT_LEASE_SECONDS", "600"))
+    DATA_EXPORT_BATCH_SIZE = int(os.environ.get("DATA_EXPORT_BATCH_SIZE", "5"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others

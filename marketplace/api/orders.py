@@ -33,6 +33,7 @@ from marketplace.api.private_models import Order as OrderShape
 from marketplace.api.private_models import OrderRequest as OrderRequestBody
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets.models import ROUTES
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError, Forbidden, InvalidParameter
 from marketplace.extensions import db
 from marketplace.money import format_pence
@@ -205,7 +206,9 @@ def place_order():
 @blueprint.get("/orders/<int:order_id>")
 @token_required("read")
 def order(order_id: int):
-    return order_body(orders.get_order_for(g.api_user, order_id), g.api_user)
+    found = orders.get_order_for(g.api_user, order_id)
+    note_view(g.api_user, found.holder_id, "order", found.id, channel="api")
+    return order_body(found, g.api_user)
 
 
 def _act(action: str):

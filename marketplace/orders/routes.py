@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import role_required, verified_email_required
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -206,7 +207,9 @@ def _order_page(order, *, status: int = 200, failed_action: str | None = None,
 @blueprint.route("/orders/<int:order_id>")
 @login_required
 def order_detail(order_id: int):
-    return _order_page(services.get_order_for(current_user, order_id))
+    order = services.get_order_for(current_user, order_id)
+    note_view(current_user, order.holder_id, "order", order.id)
+    return _order_page(order)
 
 
 @blueprint.route("/orders/<int:order_id>/actions/<action>", methods=["POST"])
@@ -260,6 +263,7 @@ def my_orders(holder_id: int | None):
         holder = current_user
     else:
         holder = consent.holder_for(current_user, holder_id, "view")
+        note_view(current_user, holder.id, "orders")
     form = StateFilterForm(formdata=request.args)
     form.state.choices = [("", "All orders")] + queries.state_choices()
     try:

@@ -47,7 +47,8 @@ def failed_job(app, monkeypatch):
                                                     "pool-deadlines": "succeeded",
                                                     "need-expiry": "succeeded",
                                                     "review-hold-ends": "succeeded",
-                                                    "review-reminders": "succeeded"}
+                                                    "review-reminders": "succeeded",
+                                                    "data-exports": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):
