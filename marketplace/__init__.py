@@ -39,6 +39,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     cli.init_app(app)
 
     from marketplace.accounts.account_routes import blueprint as account_bp
+    from marketplace.accounts.closure_routes import blueprint as closure_bp
     from marketplace.accounts.routes import blueprint as accounts_bp
     from marketplace.accounts.supporter_routes import blueprint as supporters_bp
     from marketplace.accounts.token_routes import blueprint as tokens_bp
@@ -64,6 +65,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(closure_bp)
     app.register_blueprint(providers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(budgets_bp)

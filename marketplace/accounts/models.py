@@ -45,6 +45,10 @@ class User(UserMixin, db.Model):
     #: Kinds of support the holder is interested in: values of vocabulary.CATEGORIES.
     interests: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list,
                                                        server_default="[]")
+    #: When the person closed the account (accounts/closure.py); None while it is open. A
+    #: closed row keeps only its id, role, dates and a pseudonym, so the council's records
+    #: still link to it; migration 0025's triggers refuse anything usable on it, or reopening.
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
     provider: so.Mapped["Provider | None"] = so.relationship(  # noqa: F821
         back_populates="owner", uselist=False
@@ -68,6 +72,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions for closed accounts
         return self.is_active_account
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
