@@ -116,6 +116,7 @@ def close_account(person: User, *, password: str, withdraw_reviews: bool) -> Clo
     reviews.forget_reviews(person, mentions, withdraw_published=withdraw_reviews)
     enquiries.forget_enquiries(person, mentions)
     if person.role == "provider" and person.provider is not None:
+        needs.forget_quotes_by(person.provider.id, mentions)
         providers.close_listing(person.provider, code)
     _end_access(person, old_email)
     notifications.forget_messages(person, old_email, mentions)
@@ -125,10 +126,12 @@ def close_account(person: User, *, password: str, withdraw_reviews: bool) -> Clo
 
 def _mentions_of(person: User, pseudonym: str) -> Mentions:
     """Every name and text of the person's, read before anything is removed."""
-    names = [person.display_name]
+    names, emails = [person.display_name], [person.email]
     words = orders.typed_words(person)
     if person.role == "provider":
-        names += providers.names_of(person.provider) if person.provider else []
+        if person.provider is not None:
+            names += providers.names_of(person.provider)
+            emails.append(person.provider.contact_email)
     else:
         words += enquiries.written_words(person)
     if person.role == "holder":
@@ -140,7 +143,7 @@ def _mentions_of(person: User, pseudonym: str) -> Mentions:
         SupporterGrant.holder_id == person.id, SupporterGrant.supporter_id == person.id)))
     # The labels a holder never chose ("A budget holder in Salford") name nobody.
     names = [name for name in names if not name.startswith("A budget holder")]
-    return Mentions.of(names=names, emails=[person.email], words=words, pseudonym=pseudonym)
+    return Mentions.of(names=names, emails=emails, words=words, pseudonym=pseudonym)
 
 
 def _end_access(person: User, old_email: str) -> None:

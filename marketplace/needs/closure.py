@@ -3,12 +3,14 @@
 A need is the holder's own words about what they need; it has no audit use, so the words and
 the postcode district go. The row stays (state, kind of support, council area and dates), as
 the commissioners' demand figures count it and quotes point at it. The providers' messages to
-the holder in their quotes go too: they were written to that person.
+the holder in their quotes go too: they were written to that person. A provider's own quotes
+stay for the holders they were given to, without the owner's names.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace.accounts.mentions import Mentions
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.needs.models import Need, Quote
@@ -28,4 +30,11 @@ def forget_needs(holder: User) -> None:
     db.session.execute(sa.update(Quote).where(Quote.need_id.in_(needs)).values(message=""))
     db.session.execute(sa.update(Need).where(Need.holder_id == holder.id)
                        .values(words=REMOVED, postcode_district=""))
+    db.session.flush()
+
+
+def forget_quotes_by(provider_id: int, mentions: Mentions) -> None:
+    for quote in db.session.scalars(sa.select(Quote).where(Quote.provider_id == provider_id,
+                                                           Quote.message != "")):
+        quote.message = mentions.replace_names(quote.message)
     db.session.flush()
