@@ -8,8 +8,8 @@ with it: names become the pseudonym, email addresses a marker, and a text that q
 words is replaced whole, since a quote may be cut short anywhere (notifications keep 500
 characters, needs are shortened to 120).
 
-`rows_mentioning` is how an area finds the few rows to rewrite: a LIKE per name or words,
-case-insensitive on both databases, in groups so that a person with many messages never makes
+`rows_mentioning` is how an area finds the few rows to rewrite: one case-insensitive pattern of
+their names and words per column, in groups so that a person with many messages never makes
 one enormous statement.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.extensions import db
 
@@ -99,13 +100,26 @@ def _whole_words(name: str) -> str:
 
 def rows_mentioning(model, columns: list, mentions: Mentions, *where) -> Iterator:
     """Each row of `model` (with `where`) whose `columns` contain any needle, once."""
-    needles = [needle.lower() for needle in mentions.needles]
+    needles = list(mentions.needles)
     seen: set = set()
     for start in range(0, len(needles), BATCH):
         batch = needles[start:start + BATCH]
-        found = sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True)
-                         for column in columns for needle in batch))
+        found = sa.or_(*(_contains_any(column, batch) for column in columns))
         for row in db.session.scalars(sa.select(model).where(found, *where)):
             if row.id not in seen:
                 seen.add(row.id)
                 yield row
+
+
+def _contains_any(column, needles: list[str]):
+    """Case-insensitive "contains any of these", reading each value once (a LIKE per needle
+    reads it once per needle: five times slower over 50,000 emails, docs/account-closure.md).
+    PostgreSQL: lower(column) LIKE ANY (patterns). SQLite: SQLAlchemy's REGEXP function."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        patterns = [f"%{_like_escaped(needle.lower())}%" for needle in needles]
+        return sa.func.lower(column).like(sa.any_(sa.literal(patterns, ARRAY(sa.Text))))
+    return column.regexp_match("|".join(re.escape(needle) for needle in needles), flags="i")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
