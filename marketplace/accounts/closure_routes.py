@@ -57,7 +57,7 @@ def close():
     if not form.validate_on_submit():
         return _page(form, 400 if form.is_submitted() else 200)
     try:
-        closure.close_account(current_user, password=form.password.data,
+        closure.close_account(current_user._get_current_object(), password=form.password.data,
                                        withdraw_reviews=form.withdraw_reviews.data)
     except closure.AccountHasOpenItems as error:
         db.session.rollback()

@@ -79,8 +79,11 @@ class Mentions:
         text = text or ""
         for email in self.emails:
             text = re.sub(re.escape(email), EMAIL_REMOVED, text, flags=re.IGNORECASE)
-        for name in self.names + (self.given_names if given_names else ()):
+        for name in self.names:
             text = re.sub(_whole_words(name), self.pseudonym, text, flags=re.IGNORECASE)
+        # A first name only as written: "Will" is a name, "will" is not.
+        for name in self.given_names if given_names else ():
+            text = re.sub(_whole_words(name), self.pseudonym, text)
         return text
 
     def scrub(self, text: str | None, removed: str, *, given_names: bool = False) -> str:
