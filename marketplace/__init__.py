@@ -43,6 +43,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     from marketplace.accounts.account_routes import blueprint as account_bp
     from marketplace.accounts.link_routes import blueprint as account_links_bp
+    from marketplace.accounts.closure_routes import blueprint as closure_bp
     from marketplace.accounts.routes import blueprint as accounts_bp
     from marketplace.accounts.supporter_routes import blueprint as supporters_bp
     from marketplace.accounts.token_routes import blueprint as tokens_bp
@@ -72,6 +73,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(account_links_bp)
+    app.register_blueprint(closure_bp)
     app.register_blueprint(providers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(budgets_bp)

@@ -27,11 +27,8 @@ from marketplace.commissioning.statement_models import MarketPositionStatement  
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
-<<<<<<< HEAD
 from marketplace.openreferral.models import DeletedService  # noqa: F401
-=======
 from marketplace.datarights.models import DataExport, DataExportFile, InformationView  # noqa: F401
->>>>>>> export
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     #: (accounts.permissions.verified_email_required). Accounts older than migration 0023
     #: count as confirmed at their creation.
     email_verified_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    #: When the person closed the account (accounts/closure.py); None while it is open. A
+    #: closed row keeps only its id, role, dates and a pseudonym, so the council's records
+    #: still link to it; migration 0025's triggers refuse anything usable on it, or reopening.
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
     provider: so.Mapped["Provider | None"] = so.relationship(  # noqa: F821
         back_populates="owner", uselist=False
@@ -84,6 +88,10 @@ class User(UserMixin, db.Model):
         address. Only for people who registered themselves: accounts a commissioner makes
         (staff, moderators) can do none of those things, so their role checks answer first."""
         return self.email_verified_at is None and self.role in SELF_REGISTER_ROLES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -249,7 +249,7 @@ def save_provider_profile(owner, details: ProviderDetails) -> Provider:
 
 def get_public_provider(provider_id: int) -> Provider:
     provider = db.session.get(Provider, provider_id)
-    if provider is None:
+    if provider is None or provider.is_closed:
         raise NotFound("We could not find that provider.")
     return provider
 
