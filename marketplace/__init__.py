@@ -37,14 +37,20 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     templating.init_app(app)
     errors.register_error_handlers(app)
     cli.init_app(app)
+    from marketplace.datarights import views_log
+
+    views_log.init_app(app)  # who has seen a holder's information (docs/data-rights.md)
 
     from marketplace.accounts.account_routes import blueprint as account_bp
+    from marketplace.accounts.link_routes import blueprint as account_links_bp
+    from marketplace.accounts.closure_routes import blueprint as closure_bp
     from marketplace.accounts.routes import blueprint as accounts_bp
     from marketplace.accounts.supporter_routes import blueprint as supporters_bp
     from marketplace.accounts.token_routes import blueprint as tokens_bp
     from marketplace.budgets.routes import blueprint as budgets_bp
     from marketplace.commissioning.routes import blueprint as commissioning_bp
     from marketplace.commissioning.statement_routes import public as statements_bp
+    from marketplace.datarights.routes import blueprint as datarights_bp
     from marketplace.enquiries.routes import blueprint as enquiries_bp
     from marketplace.managed.routes import blueprint as managed_bp
     from marketplace.notifications.routes import blueprint as notifications_bp
@@ -52,6 +58,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from marketplace.payouts.routes import blueprint as payouts_bp
     from marketplace.payments.routes import blueprint as payments_bp
     from marketplace.api import blueprint as api_bp
+    from marketplace.openreferral.page_routes import blueprint as open_data_bp
+    from marketplace.openreferral.routes import blueprint as openreferral_bp
     from marketplace.pages.routes import blueprint as pages_bp
     from marketplace.pools.provider_routes import blueprint as pool_provider_bp
     from marketplace.needs.routes import blueprint as needs_bp
@@ -64,6 +72,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(account_links_bp)
+    app.register_blueprint(closure_bp)
     app.register_blueprint(providers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(budgets_bp)
@@ -82,8 +92,12 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(enquiries_bp)
+    app.register_blueprint(datarights_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # API writes authenticate by bearer token only, never by cookie
+    app.register_blueprint(openreferral_bp, url_prefix="/openreferral")
+    csrf.exempt(openreferral_bp)  # read-only: any other method is answered 405 in JSON
+    app.register_blueprint(open_data_bp)
 
     from marketplace.search import index
 

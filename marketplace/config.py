@@ -92,8 +92,18 @@ class Config:
     SUPPORTER_INVITE_RATE_LIMIT = os.environ.get(
         "SUPPORTER_INVITE_RATE_LIMIT", "10 per hour;30 per day"
     )
+    #: "Forgotten your password?" requests (each may email someone), per address and per email.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_RATE_LIMIT", "5 per hour;20 per day")
+    #: Links sent to confirm an address ("Send the link again", a new address), per person and
+    #: per address.
+    CONFIRMATION_EMAIL_RATE_LIMIT = os.environ.get(
+        "CONFIRMATION_EMAIL_RATE_LIMIT", "5 per hour;20 per day")
     #: Every /api/v1 call: per token when it carries a valid one, otherwise per address.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute;5000 per hour")
+    #: Every /openreferral call, per address: enough for a directory to harvest every page.
+    OPENREFERRAL_RATE_LIMIT = os.environ.get("OPENREFERRAL_RATE_LIMIT",
+                                             "600 per minute;20000 per hour")
 
     #: How many proxies (load balancer, nginx) stand in front of the app. Each appends the
     #: address it received the request from to X-Forwarded-For; only that many entries, counted
@@ -118,6 +128,10 @@ class Config:
     PAYOUT_BACKEND = os.environ.get("PAYOUT_BACKEND", "bacs_file")
 
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    #: Minutes a password reset link works (once); short, as it gives the account to whoever
+    #: holds it. Days a link confirming an email address works (docs/accounts.md).
+    PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
+    EMAIL_VERIFICATION_TTL_DAYS = int(os.environ.get("EMAIL_VERIFICATION_TTL_DAYS", "7"))
     #: "capture" keeps emails in the database only (development, tests); "smtp" sends them.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "capture")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Pathways <no-reply@pathways.invalid>")
@@ -144,6 +158,13 @@ class Config:
     #: London days after an order is confirmed delivered that its holder is reminded, once,
     #: to review it (reviews/reminders.py; docs/reviews.md).
     REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "3"))
+    #: "Download my data" (docs/data-rights.md): days a ready copy can be downloaded before
+    #: the worker deletes it; tries before a request is failed; a worker's claim on one, in
+    #: seconds (renewed after each part); requests the data-exports job prepares per run.
+    DATA_EXPORT_KEEP_DAYS = int(os.environ.get("DATA_EXPORT_KEEP_DAYS", "7"))
+    DATA_EXPORT_MAX_ATTEMPTS = int(os.environ.get("DATA_EXPORT_MAX_ATTEMPTS", "3"))
+    DATA_EXPORT_LEASE_SECONDS = float(os.environ.get("DATA_EXPORT_LEASE_SECONDS", "600"))
+    DATA_EXPORT_BATCH_SIZE = int(os.environ.get("DATA_EXPORT_BATCH_SIZE", "5"))
 
     # The worker (`flask worker`): email delivery and scheduled jobs; see docs/worker.md.
     #: 2 s, so the search-index node task (every 2 s) shows one node's edits on the others
@@ -196,7 +217,10 @@ class TestConfig(Config):
     REGISTRATION_RATE_LIMIT = "1000 per minute"
     SUPPORTER_INVITE_RATE_LIMIT = "1000 per minute"
     ENQUIRY_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    CONFIRMATION_EMAIL_RATE_LIMIT = "1000 per minute"
     API_RATE_LIMIT = "100000 per minute"
+    OPENREFERRAL_RATE_LIMIT = "100000 per minute"
     # Tests read the search log straight after a request.
     SEARCH_LOG_FLUSH_ROWS = 1
     #: Hashing stays real but cheap, so hundreds of test accounts do not dominate the run.

@@ -45,7 +45,8 @@ class Forbidden(DomainError):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return (request.path.startswith(("/api/", "/openreferral/"))
+            or request.path in ("/healthz", "/openreferral"))
 
 
 def json_error(status: int, code: str, message: str, **extra):

@@ -1,5 +1,6 @@
 """Imports every area's models so that SQLAlchemy and Alembic see the whole schema."""
 from marketplace.accounts.models import ApiToken, SupporterGrant, User  # noqa: F401
+from marketplace.accounts.models import EmailLink  # noqa: F401
 from marketplace.providers.models import Provider, Service  # noqa: F401
 from marketplace.search.models import IndexOutboxEntry, SearchLogEntry  # noqa: F401
 from marketplace.budgets.models import (  # noqa: F401
@@ -27,6 +28,8 @@ from marketplace.commissioning.summary_models import SearchCountDaily, SpendDail
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
+from marketplace.openreferral.models import DeletedService  # noqa: F401
+from marketplace.datarights.models import DataExport, DataExportFile, InformationView  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
     PayoutOrder,

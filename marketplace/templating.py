@@ -19,6 +19,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["specialism_label"] = lambda v: vocabulary.label(
         vocabulary.SPECIALISMS, v
     )
+    app.jinja_env.filters["outcome_theme_label"] = lambda v: vocabulary.label(
+        vocabulary.OUTCOME_THEMES, v
+    )
     app.jinja_env.filters["unit_label"] = lambda v: vocabulary.label(
         vocabulary.PRICE_UNITS + vocabulary.ORDER_ONLY_UNITS, v)
     app.jinja_env.filters["area_label"] = areas.area_label

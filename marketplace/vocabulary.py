@@ -80,6 +80,41 @@ SPECIALISMS: list[tuple[str, str]] = [
     ("dual-diagnosis", "Mental health and drug or alcohol use"),
 ]
 
+#: Words in a search that ask for a specialism, read from the query into the search log only
+#: (they still search as text). Longest phrase first wins; "men" alone is too common a word.
+SPECIALISM_WORDS: dict[str, str] = {
+    "bme": "bme", "bame": "bme", "black": "bme", "asian": "bme", "ethnic minority": "bme",
+    "lgbt": "lgbt", "lgbtq": "lgbt", "gay": "lgbt", "lesbian": "lgbt", "trans": "lgbt",
+    "queer": "lgbt",
+    "young people": "young-people", "young person": "young-people", "youth": "young-people",
+    "teenager": "young-people", "teenagers": "young-people",
+    "older people": "older-people", "older person": "older-people", "elderly": "older-people",
+    "women": "women-only", "women only": "women-only", "womens": "women-only",
+    "men only": "men", "mens group": "men", "mens": "men",
+    "carer": "carers", "carers": "carers",
+    "veteran": "veterans", "veterans": "veterans", "armed forces": "veterans",
+    "ex forces": "veterans",
+    "deaf": "deaf", "hard of hearing": "deaf",
+    "hearing voices": "hearing-voices", "hear voices": "hearing-voices",
+    "dual diagnosis": "dual-diagnosis", "drug": "dual-diagnosis", "drugs": "dual-diagnosis",
+    "alcohol": "dual-diagnosis",
+}
+
+#: What an outcome in a support plan is about: the areas of wellbeing in the Care Act 2014,
+#: section 1(2), in plain words, so commissioners can see which needs purchases meet.
+OUTCOME_THEMES: list[tuple[str, str]] = [
+    ("mental-health", "Mental and emotional wellbeing"),
+    ("physical-health", "Physical health"),
+    ("relationships", "Family, friends and relationships"),
+    ("community", "Being part of my community"),
+    ("work-learning", "Work, learning and volunteering"),
+    ("daily-life", "Everyday life and being in control"),
+    ("home", "Home and where I live"),
+    ("money", "Money"),
+    ("safety", "Feeling safe"),
+    ("dignity", "Being treated with dignity"),
+]
+
 SORTS: list[tuple[str, str]] = [
     ("relevance", "Best match"),
     ("price", "Price: lowest first"),

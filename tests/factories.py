@@ -6,13 +6,16 @@ import itertools
 
 from marketplace.accounts import services as account_services
 from marketplace.extensions import db
-from marketplace.times import london_today
+from marketplace.times import london_today, utcnow
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
 
 
-def make_user(role: str = "holder", *, email: str | None = None, name: str | None = None):
+def make_user(role: str = "holder", *, email: str | None = None, name: str | None = None,
+              verified: bool = True):
+    """A person; their email address counts as confirmed unless verified=False (a new
+    account that has not opened its link yet, and may not buy, pledge, list or message)."""
     number = next(_sequence)
     user = account_services.register_user(
         email=email or f"{role}{number}@example.org",
@@ -20,6 +23,8 @@ def make_user(role: str = "holder", *, email: str | None = None, name: str | Non
         display_name=name or f"Test {role.title()} {number}",
         role=role,
     )
+    if verified:
+        user.email_verified_at = utcnow()
     db.session.commit()
     return user
 

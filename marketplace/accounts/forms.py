@@ -12,37 +12,38 @@ from marketplace.forms import CheckboxesField, ChoiceField, at_most, trimmed
 MIN_PASSWORD_LENGTH = 10
 
 
+def new_password_rules(missing: str) -> list:
+    """The rules every new password follows: registering and resetting a forgotten one."""
+    return [DataRequired(missing),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters")]
+
+
+def password_again(label: str, of: str) -> PasswordField:
+    """The box that asks for a new password a second time, so a typing slip is caught."""
+    return PasswordField(label, validators=[
+        DataRequired(label), EqualTo(of, message="The two passwords do not match")])
+
+
+def email_rules(missing: str) -> list:
+    return [DataRequired(missing),
+            Email("Enter an email address like name@example.com", check_deliverability=False),
+            Length(max=254)]
+
+
 class RegistrationForm(FlaskForm):
     display_name = StringField(
         "Your name",
         validators=[DataRequired("Enter your name"), Length(max=120, message="Use 120 characters or fewer")],
     )
-    email = EmailField(
-        "Email address",
-        validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address like name@example.com", check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = EmailField("Email address", validators=email_rules("Enter your email address"))
     role = RadioField(
         "What will you use Pathways for?",
         choices=[(value, text) for value, text in ROLES if value in SELF_REGISTER_ROLES],
         validators=[DataRequired("Choose what you will use Pathways for")],
     )
-    password = PasswordField(
-        "Create a password",
-        validators=[
-            DataRequired("Create a password"),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=f"Use at least {MIN_PASSWORD_LENGTH} characters"),
-        ],
-    )
-    confirm_password = PasswordField(
-        "Type the password again",
-        validators=[DataRequired("Type the password again"),
-                    EqualTo("password", message="The two passwords do not match")],
-    )
+    password = PasswordField("Create a password", validators=new_password_rules("Create a password"))
+    confirm_password = password_again("Type the password again", of="password")
 
 
 class LoginForm(FlaskForm):
@@ -62,11 +63,25 @@ class ChangePasswordForm(FlaskForm):
                    message=f"Use from {MIN_PASSWORD_LENGTH} to 200 characters"),
         ],
     )
-    confirm_password = PasswordField(
-        "Type the new password again",
-        validators=[DataRequired("Type the new password again"),
-                    EqualTo("new_password", message="The two passwords do not match")],
-    )
+    confirm_password = password_again("Type the new password again", of="new_password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", filters=[trimmed],
+                       validators=email_rules("Enter your email address"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField("New password",
+                                 validators=new_password_rules("Create a new password"))
+    confirm_password = password_again("Type the new password again", of="new_password")
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField("New email address", filters=[trimmed],
+                           validators=email_rules("Enter your new email address"))
+    email_password = PasswordField(
+        "Your password", validators=[DataRequired("Enter your password")])
 
 
 class HomeAreaForm(FlaskForm):

@@ -45,6 +45,15 @@ class User(UserMixin, db.Model):
     #: Kinds of support the holder is interested in: values of vocabulary.CATEGORIES.
     interests: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list,
                                                        server_default="[]")
+    #: When the person proved they read mail at `email` (a link from accounts.email_links);
+    #: None until then, and buying, pledging, listing, reviewing and messaging wait for it
+    #: (accounts.permissions.verified_email_required). Accounts older than migration 0023
+    #: count as confirmed at their creation.
+    email_verified_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+    #: When the person closed the account (accounts/closure.py); None while it is open. A
+    #: closed row keeps only its id, role, dates and a pseudonym, so the council's records
+    #: still link to it; migration 0025's triggers refuse anything usable on it, or reopening.
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
     provider: so.Mapped["Provider | None"] = so.relationship(  # noqa: F821
         back_populates="owner", uselist=False
@@ -68,6 +77,21 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions for closed accounts
         return self.is_active_account
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def must_confirm_email(self) -> bool:
+        """Whether buying, pledging, listing, reviewing and messaging wait for a confirmed
+        address. Only for people who registered themselves: accounts a commissioner makes
+        (staff, moderators) can do none of those things, so their role checks answer first."""
+        return self.email_verified_at is None and self.role in SELF_REGISTER_ROLES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -153,5 +177,37 @@ class UserSession(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
+
+    user: so.Mapped[User] = so.relationship()
+
+
+#: What a link sent by email does (accounts.email_links): set a new password; confirm the
+#: account's address; confirm a new address, which only then becomes the account's.
+EMAIL_LINK_PURPOSES = ("reset_password", "verify_email", "change_email")
+
+
+class EmailLink(db.Model):
+    """A single-use link sent by email. Only a SHA-256 hash of its secret is kept; it works
+    once (used_at), until expires_at, and only while the account still has the address it
+    was sent for (see accounts.email_links)."""
+
+    __tablename__ = "email_links"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("purpose", EMAIL_LINK_PURPOSES), name="purpose_known"),
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_made"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: One of EMAIL_LINK_PURPOSES.
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(20))
+    #: The address the link was sent to: for change_email, the new address it proves.
+    email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column()
+    #: When it was used, or set aside because a newer event made it meaningless (a new
+    #: password, a changed address); either way it never works again.
+    used_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
 
     user: so.Mapped[User] = so.relationship()

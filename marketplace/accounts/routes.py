@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts import services, sessions
+from marketplace.accounts import email_verification, services, sessions
 from marketplace.accounts.forms import LoginForm, RegistrationForm
 from marketplace.accounts.models import User
 from marketplace.errors import DomainError
@@ -39,7 +39,7 @@ def sign_in(user: User) -> None:
     login_user(user)
 
 
-def _home_for(user: User) -> str:
+def home_for(user: User) -> str:
     homes = {
         "provider": "providers.dashboard",
         "holder": "budgets.my_budget",
@@ -54,7 +54,7 @@ def _home_for(user: User) -> str:
 @limiter.limit(configured_limit("REGISTRATION_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(_home_for(current_user))
+        return redirect(home_for(current_user))
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
@@ -67,9 +67,11 @@ def register():
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
+            email_verification.send_verification_link(user)
             db.session.commit()
             sign_in(user)
-            flash("Your account is ready.", "success")
+            flash(f"Your account is ready. We have sent a link to {user.email}: open it to "
+                  "confirm your email address.", "success")
             if user.role == "provider":
                 return redirect(url_for("providers.edit_profile"))
             return redirect(safe_redirect_path(request.args.get("next")) or url_for("pages.home"))
@@ -86,7 +88,7 @@ def _login_email_key() -> str:
 @limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=_login_email_key)
 def login():
     if current_user.is_authenticated:
-        return redirect(_home_for(current_user))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -96,7 +98,7 @@ def login():
             )
         else:
             sign_in(user)
-            return redirect(safe_redirect_path(request.args.get("next")) or _home_for(user))
+            return redirect(safe_redirect_path(request.args.get("next")) or home_for(user))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("accounts/login.html", form=form), status
 

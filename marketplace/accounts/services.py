@@ -19,6 +19,10 @@ def find_user_by_email(email: str) -> User | None:
 def register_user(*, email: str, password: str, display_name: str, role: str) -> User:
     if role not in dict(ROLES):
         raise DomainError("Choose a role from the list", field="role")
+    if display_name.strip().lower().startswith("former member"):
+        # What closed accounts are called (accounts/closure.py): nobody may pass as one.
+        raise DomainError("Choose another name: closed accounts are called “Former member”",
+                          field="display_name")
     if find_user_by_email(email):
         raise EmailAlreadyRegistered(
             "An account with this email address already exists. Log in instead.", field="email"

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 from flask import g, url_for
 from pydantic import Field
 
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body, refusals_undone
@@ -136,6 +137,7 @@ def enquiry_body(seen: access.Seen, *, safeguarding: bool = False) -> dict[str, 
 
 @blueprint.post("/services/<int:service_id>/enquiries")
 @token_required("order")
+@verified_email_required
 def start_enquiry(service_id: int):
     services.may_start(g.api_user)
     body = read_body(EnquiryRequest, required=True)
@@ -169,6 +171,7 @@ def enquiry(enquiry_id: int):
 
 @blueprint.post("/enquiries/<int:enquiry_id>/messages")
 @token_required("order")
+@verified_email_required
 def enquiry_reply(enquiry_id: int):
     access.enquiry_for(g.api_user, enquiry_id)  # 404 before reading the body
     body = read_body(MessageRequest, required=True)

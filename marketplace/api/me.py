@@ -24,6 +24,7 @@ from marketplace.api.bodies import read_body
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets import statements
 from marketplace.budgets.models import ROUTES, STREAM_KINDS
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError, InvalidParameter, NotFound
 from marketplace.ids import MAX_BIG_ID, query_int
 from marketplace.money import format_pence
@@ -85,6 +86,8 @@ def my_budgets():
     user = g.api_user
     holders = sorted(consent.holders_for(user, "view"),
                      key=lambda person: (person.id != user.id, person.display_name, person.id))
+    for holder in holders:
+        note_view(user, holder.id, "budget", channel="api")
     return shapes.BudgetList(budgets=[
         budget_body(card) for holder in holders
         for group in statements.budget_cards(holder) for card in group.cards]).as_json()
@@ -101,6 +104,7 @@ def my_statement():
     except NotFound:
         # One answer for "no such budget" and "not yours", so ids cannot be probed.
         raise NotFound(BUDGET_NOT_FOUND, field="budget_id") from None
+    note_view(g.api_user, budget.holder_id, "statement", budget.id, channel="api")
     page = statements.statement_page(budget, before=before, page_size=page_size)
     next_url = None
     if page.next_before is not None:

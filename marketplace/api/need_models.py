@@ -20,6 +20,7 @@ from marketplace.api.models import (
     Moment,
     PriceUnit,
     Shape,
+    Specialism,
     Uri,
     choice_model,
 )
@@ -81,6 +82,8 @@ class NeedFacts(Shape):
     local_authority: Area
     postcode_district: str | None = Field(description="A district within the authority.")
     language: Language | None = Field(description="Null: any language.")  # type: ignore[valid-type]
+    specialism: Specialism | None = Field(  # type: ignore[valid-type]
+        description="Who it is especially for; null: not said.")
     timing: Timing  # type: ignore[valid-type]
     budget_low_pence: int = Field(description="The least they expect to spend.")
     budget_high_pence: int = Field(description="The most they could spend.")
@@ -139,6 +142,7 @@ def _listed(values: list[str]) -> str:
 CATEGORY_VALUES = vocabulary.values(vocabulary.CATEGORIES)
 AUTHORITY_VALUES = list(areas.LOCAL_AUTHORITIES)
 LANGUAGE_VALUES = vocabulary.values(vocabulary.LANGUAGES)
+SPECIALISM_VALUES = vocabulary.values(vocabulary.SPECIALISMS)
 
 
 class NeedRequest(RequestBody):
@@ -155,6 +159,8 @@ class NeedRequest(RequestBody):
         "A postcode district within the local authority, like M30 (optional)."))
     language: Literal[tuple([""] + LANGUAGE_VALUES)] = Field(  # type: ignore[valid-type]
         "", description="Empty: any language.")
+    specialism: Literal[tuple([""] + SPECIALISM_VALUES)] = Field(  # type: ignore[valid-type]
+        "", description="Who it is especially for (optional).")
     timing: Literal[tuple(TIMINGS)] = "any"  # type: ignore[valid-type]
     budget_low_pence: int = Field(ge=0, le=MAX_BUDGET_PENCE)
     budget_high_pence: int = Field(ge=1, le=MAX_BUDGET_PENCE)
@@ -171,6 +177,7 @@ class NeedRequest(RequestBody):
         "local_authority": f"'local_authority' must be one of {_listed(AUTHORITY_VALUES)}.",
         "postcode_district": "'postcode_district' must be text of 8 characters or fewer.",
         "language": f"'language' must be empty or one of {_listed(LANGUAGE_VALUES)}.",
+        "specialism": f"'specialism' must be empty or one of {_listed(SPECIALISM_VALUES)}.",
         "timing": f"'timing' must be one of {_listed(TIMINGS)}.",
         "budget_low_pence": "'budget_low_pence' must be a whole number of pence from 0 to "
                             f"{MAX_BUDGET_PENCE}.",

@@ -29,6 +29,7 @@ from flask import g, url_for
 from marketplace import areas, vocabulary
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body
@@ -124,6 +125,8 @@ def _facts(need: Need, page: str) -> dict[str, Any]:
                             "label": areas.area_label(need.local_authority)},
         "postcode_district": need.postcode_district or None,
         "language": choice(vocabulary.LANGUAGES, need.language) if need.language else None,
+        "specialism": (choice(vocabulary.SPECIALISMS, need.specialism)
+                       if need.specialism else None),
         "timing": choice(TIMING_CHOICES, need.timing),
         "budget_low_pence": need.budget_low_pence, "budget_high_pence": need.budget_high_pence,
         "would_pool": need.would_pool, "group_size": need.group_size,
@@ -210,6 +213,7 @@ def _only_roles(roles: tuple[str, ...], message: str) -> None:
 
 @blueprint.post("/needs")
 @token_required("order")
+@verified_email_required
 def post_need():
     _only_roles(BUYER_ROLES, "Only budget holders, and supporters with a holder's 'buy' "
                              "permission, post needs.")
@@ -218,7 +222,7 @@ def post_need():
         words=body.words, category=body.category, local_authority=body.local_authority,
         timing=body.timing, budget_low_pence=body.budget_low_pence,
         budget_high_pence=body.budget_high_pence, postcode_district=body.postcode_district,
-        language=body.language, would_pool=body.would_pool, group_size=body.group_size,
+        language=body.language, specialism=body.specialism, would_pool=body.would_pool, group_size=body.group_size,
         peers_consent=body.peers_consent)
     with _in_api_terms():
         need = services.post_need(g.api_user, _holder_id(body), details)
@@ -312,6 +316,7 @@ def withdraw_quote(need_id: int, quote_id: int):
 
 @blueprint.post("/needs/<int:need_id>/quotes/<int:quote_id>/accept")
 @token_required("order")
+@verified_email_required
 def accept_quote(need_id: int, quote_id: int):
     _holder_may_answer(need_id)
     need = db.session.get(Need, need_id)

@@ -178,8 +178,15 @@ def build_document() -> dict[str, Any]:
                 "Money is integer pence (GBP) in fields named *_pence, each beside a display "
                 "string. Times (format date-time) are UTC with an explicit offset, like "
                 "2026-03-31T23:30:00+00:00; dates (format date) are days in the UK "
-                "(Europe/London). Errors are JSON with a 4xx status: see the Error schema."
+                "(Europe/London). Errors are JSON with a 4xx status: see the Error schema. "
+                "The same services are also published as Open Referral UK 3.0, the standard "
+                f"council directories read, at {url_for('openreferral.about', _external=True)} "
+                "(see externalDocs)."
             ),
+        },
+        "externalDocs": {
+            "description": "Open data on Pathways: this API and the Open Referral UK feed",
+            "url": url_for("open_data.page", _external=True),
         },
         "servers": [{"url": url_for("api.openapi").removesuffix("/openapi.json")}],
         "paths": _with_common_answers({

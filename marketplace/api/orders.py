@@ -24,6 +24,7 @@ from werkzeug.routing import BuildError
 from marketplace import vocabulary
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body
@@ -32,6 +33,7 @@ from marketplace.api.private_models import Order as OrderShape
 from marketplace.api.private_models import OrderRequest as OrderRequestBody
 from marketplace.api.serialisers import _iso, _utc, choice
 from marketplace.budgets.models import ROUTES
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError, Forbidden, InvalidParameter
 from marketplace.extensions import db
 from marketplace.money import format_pence
@@ -183,6 +185,7 @@ def _order_fields(order: Order, viewer: User) -> dict[str, Any]:
 
 @blueprint.post("/orders")
 @token_required("order")
+@verified_email_required
 def place_order():
     user = g.api_user
     key = _idempotency_key()
@@ -203,7 +206,9 @@ def place_order():
 @blueprint.get("/orders/<int:order_id>")
 @token_required("read")
 def order(order_id: int):
-    return order_body(orders.get_order_for(g.api_user, order_id), g.api_user)
+    found = orders.get_order_for(g.api_user, order_id)
+    note_view(g.api_user, found.holder_id, "order", found.id, channel="api")
+    return order_body(found, g.api_user)
 
 
 def _act(action: str):

@@ -21,6 +21,7 @@ from flask import g, request, url_for
 
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body
@@ -131,6 +132,7 @@ def _holder_id(body) -> int:
 
 @blueprint.post("/pools")
 @token_required("order")
+@verified_email_required
 def start_pool():
     body = read_body(PoolRequest, required=True)
     if body.closing_date is None:
@@ -186,6 +188,7 @@ def _earlier_pledge(key: str) -> PoolMember | None:
 
 @blueprint.post("/pools/<int:pool_id>/join")
 @token_required("order")
+@verified_email_required
 def join_pool(pool_id: int):
     key = _idempotency_key()
     body = read_body(PledgeRequest, required=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import g, request, url_for
 
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.api import blueprint
 from marketplace.api.auth import token_required
 from marketplace.api.bodies import read_body, refusals_undone
@@ -157,6 +158,7 @@ def my_review(order_id: int):
 
 @blueprint.post("/orders/<int:order_id>/review")
 @token_required("order")
+@verified_email_required
 def write_review(order_id: int):
     order = services.reviewable_order(g.api_user, order_id)
     if services.review_of(order.id) is not None:

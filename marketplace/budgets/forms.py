@@ -9,8 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from marketplace import vocabulary
 from marketplace.budgets.plans import ABOUT_ME_LIMIT, OUTCOME_LIMIT
-from marketplace.forms import PlainDateField, Required
+from marketplace.forms import ChoiceField, PlainDateField, Required
 from marketplace.times import london_today
 
 
@@ -56,3 +57,6 @@ class OutcomeForm(FlaskForm):
             Length(max=OUTCOME_LIMIT, message=f"Use {OUTCOME_LIMIT} characters or fewer"),
         ],
     )
+    theme = ChoiceField("What part of life is it about? (optional)",
+                        choices=[("", "Not chosen")] + vocabulary.OUTCOME_THEMES,
+                        missing_message="Choose a part of life from the list", required=False)

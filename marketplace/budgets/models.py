@@ -223,5 +223,7 @@ class Outcome(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     #: Retired outcomes stay linked to past purchases but are not offered for new ones.
     retired: so.Mapped[bool] = so.mapped_column(sa.Boolean, default=False)
+    #: vocabulary.OUTCOME_THEMES, or "" where the holder did not choose one.
+    theme: so.Mapped[str] = so.mapped_column(sa.String(20), default="", server_default="")
 
     plan: so.Mapped[SupportPlan] = so.relationship(back_populates="outcomes")

@@ -14,6 +14,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from marketplace import vocabulary
 from marketplace.accounts.models import User
 from marketplace.accounts.supporters import done_by_text
 from marketplace.budgets.models import Outcome, SupportPlan
@@ -75,9 +76,15 @@ def _clean_outcome(text: str) -> str:
     return text
 
 
-def add_outcome(holder: User, text: str, *, actor: User) -> Outcome:
+def _theme(theme: str) -> str:
+    if theme and theme not in vocabulary.values(vocabulary.OUTCOME_THEMES):
+        raise DomainError("Choose a part of life from the list", field="theme")
+    return theme or ""
+
+
+def add_outcome(holder: User, text: str, *, actor: User, theme: str = "") -> Outcome:
     plan = _plan_to_change(holder)
-    outcome = Outcome(text=_clean_outcome(text), retired=False)
+    outcome = Outcome(text=_clean_outcome(text), retired=False, theme=_theme(theme))
     plan.outcomes.append(outcome)
     _changed(plan, holder, actor, f'An outcome "{outcome.text}" was added to your plan')
     return outcome
@@ -91,9 +98,13 @@ def outcome_for(holder: User, outcome_id: int) -> Outcome:
     return outcome
 
 
-def edit_outcome(holder: User, outcome_id: int, text: str, *, actor: User) -> Outcome:
+def edit_outcome(holder: User, outcome_id: int, text: str, *, actor: User,
+                 theme: str | None = None) -> Outcome:
+    """Change the words (and the theme, unless theme is None)."""
     outcome = outcome_for(holder, outcome_id)
     outcome.text = _clean_outcome(text)
+    if theme is not None:
+        outcome.theme = _theme(theme)
     _changed(
         outcome.plan, holder, actor, f'An outcome in your plan was changed to "{outcome.text}"'
     )

@@ -20,6 +20,7 @@ from marketplace.accounts.models import User
 from marketplace.budgets import plans, statements
 from marketplace.budgets import spending_return as returns
 from marketplace.budgets.forms import DateRangeForm, OutcomeForm, PlanForm
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError, InvalidParameter
 from marketplace.extensions import db
 from marketplace.ids import MAX_BIG_ID, query_int
@@ -47,6 +48,13 @@ def _supporter_home():
     return None
 
 
+def _statement_budget(budget_id: int, holder_id: int | None):
+    """The budget whose statement this is (page, CSV or print), its view noted."""
+    budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
+    note_view(current_user, budget.holder_id, "statement", budget.id)
+    return budget
+
+
 def _date_range() -> DateRangeForm:
     return DateRangeForm(formdata=request.args)
 
@@ -69,6 +77,7 @@ def my_budget(holder_id: int | None):
     if holder_id is None and (redirect_to := _supporter_home()):
         return redirect_to
     holder = _holder(holder_id, "view")
+    note_view(current_user, holder.id, "budget")
     return render_template(
         "budgets/my_budget.html",
         holder=holder,
@@ -85,7 +94,7 @@ def my_budget(holder_id: int | None):
 @blueprint.route("/people/<int:holder_id>/budget/<int:budget_id>/statement")
 @login_required
 def statement(budget_id: int, holder_id: int | None):
-    budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
+    budget = _statement_budget(budget_id, holder_id)
     form = _date_range()
     page = None
     if form.validate():
@@ -113,7 +122,7 @@ def statement(budget_id: int, holder_id: int | None):
 @blueprint.route("/people/<int:holder_id>/budget/<int:budget_id>/statement.csv")
 @login_required
 def statement_csv(budget_id: int, holder_id: int | None):
-    budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
+    budget = _statement_budget(budget_id, holder_id)
     start, end = _checked_range(_date_range())
     rows, _ = statements.all_statement_rows(budget, start=start, end=end)
     return _csv_response(
@@ -125,7 +134,7 @@ def statement_csv(budget_id: int, holder_id: int | None):
 @blueprint.route("/people/<int:holder_id>/budget/<int:budget_id>/statement/print")
 @login_required
 def statement_print(budget_id: int, holder_id: int | None):
-    budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
+    budget = _statement_budget(budget_id, holder_id)
     start, end = _checked_range(_date_range())
     rows, cut_short = statements.all_statement_rows(
         budget, start=start, end=end, limit=statements.PRINT_LIMIT
@@ -159,6 +168,7 @@ def _csv_response(text: str, name: str, start: date | None, end: date | None) ->
 
 def _return_report(budget_id: int, holder_id: int | None, form: DateRangeForm):
     budget = statements.budget_for(current_user, budget_id, holder_id=holder_id)
+    note_view(current_user, budget.holder_id, "spending_return", budget.id)
     start, end = returns.default_return_period(budget, london_today())
     start, end = form.start.data or start, form.end.data or end
     if end < start:
@@ -265,6 +275,7 @@ def plan(holder_id: int | None):
         return redirect_to
     if request.method == "GET":
         holder, can_edit = _plan_holder(holder_id)
+        note_view(current_user, holder.id, "plan")
         return _plan_page(holder, holder_id, can_edit)
     holder = _holder(holder_id, "plan")
     saved = plans.get_plan(holder)
@@ -294,9 +305,10 @@ def add_outcome(holder_id: int | None):
     form = OutcomeForm(prefix="new")
     if form.validate_on_submit():
         try:
-            plans.add_outcome(holder, form.text.data, actor=current_user)
+            plans.add_outcome(holder, form.text.data, actor=current_user,
+                              theme=form.theme.data or "")
         except DomainError as error:
-            form.text.errors.append(error.message)
+            getattr(form, error.field or "text", form.text).errors.append(error.message)
         else:
             db.session.commit()
             flash("The outcome is added to the plan.", "success")
@@ -312,12 +324,14 @@ def add_outcome(holder_id: int | None):
 def edit_outcome(outcome_id: int, holder_id: int | None):
     holder = _holder(holder_id, "plan")
     outcome = plans.outcome_for(holder, outcome_id)
-    form = OutcomeForm(data={"text": outcome.text} if request.method == "GET" else None)
+    form = OutcomeForm(data={"text": outcome.text, "theme": outcome.theme}
+                       if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            plans.edit_outcome(holder, outcome_id, form.text.data, actor=current_user)
+            plans.edit_outcome(holder, outcome_id, form.text.data, actor=current_user,
+                               theme=form.theme.data or "")
         except DomainError as error:
-            form.text.errors.append(error.message)
+            getattr(form, error.field or "text", form.text).errors.append(error.message)
         else:
             db.session.commit()
             flash("The outcome is changed.", "success")

@@ -7,11 +7,12 @@ budget as a reference number only (ledger descriptions name services, so they ar
 Supporters' access is shown by reference (consent, budget and plan numbers), never by name.
 Commissioners' own actions name the commissioner: they are staff acting for the council.
 
-What the app records about supporters today, and so what this log can show: invitations,
+What the app records about supporters, and so what this log can show: invitations,
 acceptances and ends of access (supporter_grants), what a supporter did on a holder's orders
-(order_events.on_behalf_of_id) and the last change a supporter made to a support plan
-(support_plans.updated_by_id). Nothing records a supporter only looking at a plan, budget or
-orders, so views are not in this log.
+(order_events.on_behalf_of_id), the last change a supporter made to a support plan
+(support_plans.updated_by_id), and each time a supporter looked at a holder's plan, budget or
+orders (information_views, the same table as the holder's "Who has seen my information" page;
+docs/data-rights.md).
 
 One UNION of (moment, source, id) is ordered and paged in the database; only the page's rows
 are then read in full, so the page stays quick on a large ledger.
@@ -33,6 +34,7 @@ from marketplace.budgets.models import (
     SupportPlan,
 )
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange
+from marketplace.datarights.models import InformationView
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerLine, LedgerTransaction
 from marketplace.money import format_pence
@@ -118,6 +120,8 @@ def _sources(query: AuditQuery):
         one(SupportPlan.updated_at, "plan", "supporters", SupportPlan.id,
             SupportPlan.updated_by_id.is_not(None),
             SupportPlan.updated_by_id != SupportPlan.holder_id),
+        one(InformationView.viewed_at, "view", "supporters", InformationView.id,
+            InformationView.viewer_relation == "supporter"),
     ]
 
 
@@ -288,6 +292,33 @@ def _plans(ids: list[int]) -> dict[int, AuditEntry]:
     }
 
 
+VIEWED = {"plan": "support plan", "budget": "budgets", "statement": "budget statement",
+          "spending_return": "spending return", "orders": "list of orders", "order": "order"}
+
+
+def _views(ids: list[int]) -> dict[int, AuditEntry]:
+    views = _by_id(InformationView, ids)
+    order_budgets = dict(db.session.execute(sa.select(Order.id, Order.budget_id).where(
+        Order.id.in_({v.subject_id for v in views.values() if v.what == "order"}))).all())
+    budget_of = {view_id: (order_budgets.get(view.subject_id) if view.what == "order"
+                           else view.subject_id if view.what in ("statement", "spending_return")
+                           else None) for view_id, view in views.items()}
+    details = _budget_details({b for b in budget_of.values() if b is not None})
+    plans = dict(db.session.execute(sa.select(SupportPlan.holder_id, SupportPlan.id).where(
+        SupportPlan.holder_id.in_({v.holder_id for v in views.values() if v.what == "plan"}))
+    ).all())
+    return {
+        view_id: AuditEntry(
+            at=view.viewed_at, kind="supporters",
+            what=f"A supporter looked at a budget holder’s {VIEWED[view.what]}"
+                 + (" through the API" if view.channel == "api" else ""),
+            budgets=[details[budget_of[view_id]]] if budget_of[view_id] in details else [],
+            reference=(f"Plan P-{plans[view.holder_id]:05d}"
+                       if view.what == "plan" and view.holder_id in plans else ""))
+        for view_id, view in views.items()
+    }
+
+
 _BUILDERS = {
     "ledger": _ledger,
     "change": _changes,
@@ -301,6 +332,7 @@ _BUILDERS = {
                              "invitation to a supporter"),
     "order_event": _order_events,
     "plan": _plans,
+    "view": _views,
 }
 
 

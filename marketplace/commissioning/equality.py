@@ -5,8 +5,9 @@ In the period [since, until):
 - languages: searches that used the language filter (the search log's filters['language'],
   set by the filter or by a word such as "Urdu"), and needs posted asking for a language,
   against active services offering it;
-- specialisms: active services offering each. Neither the search log nor a need records a
-  specialism today, so nothing is counted as asked for;
+- specialisms: searches whose words asked for one (the search log's specialism, read from
+  words such as "veterans" or "women only": search_log.asked_specialism), and needs posted
+  saying who they are especially for, against active services offering each;
 - evenings and weekends: searches with that filter and needs whose timing is evenings or
   weekends, against active services marked as running then;
 - each postcode district, rural or urban (areas.RURAL_DISTRICTS): active services reaching it
@@ -16,7 +17,6 @@ The area and category filters narrow everything as on the market map.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -57,7 +57,7 @@ class District:
 @dataclass
 class Equality:
     languages: dict[str, Demand] = field(default_factory=dict)
-    specialisms: Counter = field(default_factory=Counter)
+    specialisms: dict[str, Demand] = field(default_factory=dict)
     timings: dict[str, Demand] = field(default_factory=dict)
     districts: list[District] = field(default_factory=list)
 
@@ -88,23 +88,28 @@ def equality(query: MarketQuery) -> Equality:
         if measure == "language":
             demand(found.languages, value).services += services
         elif measure == "specialism":
-            found.specialisms[value] += services
+            demand(found.specialisms, value).services += services
         else:
             demand(found.timings, measure).services += services
-    for language, evenings, weekends, area, searches, zero_result, _ in _searches(query):
+    for language, specialism, evenings, weekends, area, searches, zero_result, _ in \
+            _searches(query):
         if (query.authority or query.district) and not _area_matches(query, area):
             continue
         if language:
             demand(found.languages, language).searches += searches
+        if specialism:
+            demand(found.specialisms, specialism).searches += searches
         for key, asked in (("evenings", evenings), ("weekends", weekends)):
             if asked:
                 demand(found.timings, key).searches += searches
         if area in districts:
             districts[area].searches += searches
             districts[area].zero_result += int(zero_result)
-    for language, timing, district in _needs(query):
+    for language, specialism, timing, district in _needs(query):
         if language:
             demand(found.languages, language).needs += 1
+        if specialism:
+            demand(found.specialisms, specialism).needs += 1
         if timing in dict(TIMINGS):
             demand(found.timings, timing).needs += 1
         if district in districts:
@@ -121,22 +126,24 @@ def _area_matches(query: MarketQuery, area: str | None) -> bool:
 
 def _searches(query: MarketQuery):
     """The period's searches counted by the filters this view reads and the area:
-    (language, evenings, weekends, area, searches, of them found nothing, found a few)."""
-    return counted(query.since, query.until, ["language", "evenings", "weekends", "area"],
+    (language, specialism, evenings, weekends, area, searches, of them found nothing, found a
+    few)."""
+    return counted(query.since, query.until, ["language", "specialism", "evenings", "weekends",
+                                                "area"],
                    (lambda column: [column["category"] == query.category])
                    if query.category else None)
 
 
 def _needs(query: MarketQuery):
-    rows = db.session.execute(sa.select(Need.language, Need.timing, Need.postcode_district,
-                                        Need.local_authority)
+    rows = db.session.execute(sa.select(Need.language, Need.specialism, Need.timing,
+                                        Need.postcode_district, Need.local_authority)
                               .where(Need.created_at >= query.since,
                                      Need.created_at < query.until,
                                      *([Need.category == query.category]
                                        if query.category else []))).all()
-    for language, timing, district, authority in rows:
+    for language, specialism, timing, district, authority in rows:
         if query.district and district != query.district:
             continue
         if query.authority and authority != query.authority:
             continue
-        yield language, timing, district
+        yield language, specialism, timing, district

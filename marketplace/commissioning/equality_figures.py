@@ -31,7 +31,7 @@ class DistrictRow:
 @dataclass(frozen=True)
 class ShownEquality:
     languages: list[AskedRow]
-    specialisms: list[tuple[str, Figure]]
+    specialisms: list[AskedRow]
     timings: list[AskedRow]
     districts: list[DistrictRow]
     #: ("Rural"/"Urban", services, searches, zero-result, needs) for all districts of each kind.
@@ -51,8 +51,8 @@ def shown_equality(found: Equality, rule: Rule) -> ShownEquality:
     languages = sorted((_asked(rule, vocabulary.label(vocabulary.LANGUAGES, code), demand)
                         for code, demand in found.languages.items()), key=rank)
     timings = [_asked(rule, label, found.timings.get(key, Demand())) for key, label in TIMINGS]
-    specialisms = [(label, rule.count(found.specialisms.get(value, 0)))
-                   for value, label in vocabulary.SPECIALISMS]
+    specialisms = sorted((_asked(rule, label, found.specialisms.get(value, Demand()))
+                          for value, label in vocabulary.SPECIALISMS), key=rank)
     districts = [DistrictRow(f"{d.district} ({areas.area_label(d.authority)})",
                              "Rural" if d.rural else "Urban", rule.count(d.services),
                              rule.count(d.searches), rule.count(d.zero_result), rule.count(d.needs))
@@ -70,16 +70,17 @@ def shown_equality(found: Equality, rule: Rule) -> ShownEquality:
     return ShownEquality(languages, specialisms, timings, districts, kinds)
 
 
-def language_chart(shown: ShownEquality, limit: int = 10) -> list[tuple[str, Figure, Figure]]:
-    return [(row.label, row.asked, row.services) for row in shown.languages[:limit]]
+def asked_chart(rows: list[AskedRow], limit: int = 10) -> list[tuple[str, Figure, Figure]]:
+    """The first rows (most asked for first) as chart bars: asked for against offered."""
+    return [(row.label, row.asked, row.services) for row in rows[:limit]]
 
 
 def csv_rows(shown: ShownEquality) -> list[list[str]]:
     rows = [["Table", "Row", "Searches", "Needs posted", "Asked for", "Services offering"]]
-    for table, items in (("Languages", shown.languages), ("Evenings and weekends", shown.timings)):
+    for table, items in (("Languages", shown.languages), ("Specialisms", shown.specialisms),
+                         ("Evenings and weekends", shown.timings)):
         rows += [[table, row.label, row.searches.csv(), row.needs.csv(), row.asked.csv(),
                   row.services.csv()] for row in items]
-    rows += [["Specialisms", label, "", "", "", figure.csv()] for label, figure in shown.specialisms]
     rows.append([])
     rows.append(["Table", "Row", "Rural or urban", "Services reaching it", "Searches",
                  "Searches that found nothing", "Needs posted"])

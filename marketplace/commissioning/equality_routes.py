@@ -26,8 +26,9 @@ def equality_view():
         return render_template("commissioning/equality/equality.html", form=form, shown=None), 400
     shown = _shown(form)
     return render_template("commissioning/equality/equality.html", form=form, shown=shown,
-                           chart=equality_figures.language_chart(shown), period=form.period(),
-                           freshness=current_freshness("equality"),
+                           chart=equality_figures.asked_chart(shown.languages),
+                           specialism_chart=equality_figures.asked_chart(shown.specialisms),
+                           period=form.period(), freshness=current_freshness("equality"),
                            query_string=request.query_string.decode())
 
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from marketplace import areas, vocabulary
 from marketplace.commissioning.disclosure import Figure, Rule
 from marketplace.commissioning.market_map import MarketMap
+from marketplace.commissioning.outcome_themes import ThemeDemand
+
+THEME_COLUMNS: list[tuple[str, str]] = [
+    ("outcomes", "Outcomes in support plans"),
+    ("purchases", "Purchases towards them"),
+    ("helped", "Purchases people said helped"),
+]
 
 #: (field of Gap, heading): supply first, then demand, then the gap's size.
 COLUMNS: list[tuple[str, str]] = [
@@ -55,10 +62,31 @@ def shown_gaps(market: MarketMap, rule: Rule) -> list[ShownGap]:
                                          row.category_label, row.area_label))
 
 
-def csv_rows(rows: list[ShownGap]) -> list[list[str]]:
+@dataclass(frozen=True)
+class ShownTheme:
+    label: str
+    figures: dict[str, Figure]
+
+
+def shown_themes(themes: list[ThemeDemand], rule: Rule) -> list[ShownTheme]:
+    return [ShownTheme(theme.label, {name: rule.count(getattr(theme, name))
+                                     for name, _ in THEME_COLUMNS}) for theme in themes]
+
+
+def theme_chart(themes: list[ShownTheme]) -> list[tuple[str, Figure, Figure]]:
+    return [(theme.label, theme.figures["outcomes"], theme.figures["purchases"])
+            for theme in themes]
+
+
+def csv_rows(rows: list[ShownGap], themes: list[ShownTheme]) -> list[list[str]]:
+    """The gaps, an empty row, then support-plan outcomes by theme."""
     return [["Kind of support", "Area", *(heading for _, heading in COLUMNS)],
             *([row.category_label, row.area_label, *(row.figures[name].csv() for name, _ in COLUMNS)]
-              for row in rows)]
+              for row in rows),
+            [],
+            ["Outcome theme", *(heading for _, heading in THEME_COLUMNS)],
+            *([theme.label, *(theme.figures[name].csv() for name, _ in THEME_COLUMNS)]
+              for theme in themes)]
 
 
 def chart_rows(rows: list[ShownGap], limit: int = 10) -> list[tuple[str, Figure, Figure]]:

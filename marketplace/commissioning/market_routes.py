@@ -11,6 +11,7 @@ from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.market_gap import gap_detail
 from marketplace.commissioning.market_map import market_map
+from marketplace.commissioning.outcome_themes import outcome_themes
 from marketplace.commissioning.routes import blueprint, commissioner_only
 from marketplace.commissioning.summary_refresh import current_freshness
 from marketplace.commissioning.tables import csv_response
@@ -28,11 +29,15 @@ def market():
     if not valid:
         return render_template("commissioning/market/map.html", form=form, rows=None,
                                chart=[], period=None), 400
-    market_now = market_map(form.market_query())
+    query = form.market_query()
+    market_now = market_map(query)
     rows = market_figures.shown_gaps(market_now, current_rule())
+    themes = market_figures.shown_themes(outcome_themes(query), current_rule())
     return render_template(
         "commissioning/market/map.html", form=form, rows=rows, columns=market_figures.COLUMNS,
-        chart=market_figures.chart_rows(rows), period=form.period(),
+        chart=market_figures.chart_rows(rows), period=form.period(), themes=themes,
+        theme_columns=market_figures.THEME_COLUMNS,
+        theme_chart=market_figures.theme_chart(themes),
         unplaced=current_rule().count(market_now.unplaced_searches),
         freshness=current_freshness("market"),
         query_string=request.query_string.decode())

@@ -2,7 +2,8 @@
 (search_counts_daily) for complete past days and from the anonymous search log for the rest.
 
 Each dimension is an expression over search_log_entries, read inside the database (JSON on
-SQLite and PostgreSQL alike): "" or false when the search did not use it. A flag (evenings,
+SQLite and PostgreSQL alike; the specialism its words asked for is a column of its own): ""
+or false when the search did not use it. A flag (evenings,
 weekends, ulo, micro) counts when the search log holds "true" for it, as the search page
 writes every flag it uses. Another dimension is one more line in DIMENSIONS and a column of
 SearchCountDaily (summary_models.py says what else).
@@ -37,6 +38,7 @@ DIMENSIONS: tuple[tuple[str, sa.ColumnElement], ...] = (
     ("area", sa.func.coalesce(SearchLogEntry.area, "")),
     ("category", _text("category")),
     ("language", _text("language")),
+    ("specialism", sa.func.coalesce(SearchLogEntry.specialism, "")),
     ("evenings", _flag("evenings")),
     ("weekends", _flag("weekends")),
     ("ulo", _flag("ulo")),

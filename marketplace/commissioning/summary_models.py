@@ -86,10 +86,12 @@ class SearchCountDaily(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     day: so.Mapped[date] = so.mapped_column(sa.Date)
-    #: The area searched ("" for none), a kind of support and a language filter ("" for none).
+    #: The area searched ("" for none), a kind of support and a language filter ("" for none),
+    #: and the specialism the search's words asked for ("" for none).
     area: so.Mapped[str] = so.mapped_column(sa.String(40))
     category: so.Mapped[str] = so.mapped_column(sa.String(40))
     language: so.Mapped[str] = so.mapped_column(sa.String(10))
+    specialism: so.Mapped[str] = so.mapped_column(sa.String(20))
     evenings: so.Mapped[bool] = so.mapped_column(sa.Boolean)
     weekends: so.Mapped[bool] = so.mapped_column(sa.Boolean)
     ulo: so.Mapped[bool] = so.mapped_column(sa.Boolean)
@@ -100,8 +102,8 @@ class SearchCountDaily(db.Model):
     few_result: so.Mapped[int] = so.mapped_column(sa.Integer)
 
     __table_args__ = (
-        sa.UniqueConstraint("day", "area", "category", "language", "evenings", "weekends", "ulo",
-                            "micro", name="uq_search_counts_daily_cell"),
+        sa.UniqueConstraint("day", "area", "category", "language", "specialism", "evenings",
+                            "weekends", "ulo", "micro", name="uq_search_counts_daily_cell"),
         sa.CheckConstraint("searches > 0 AND zero_result >= 0 AND few_result >= 0 AND "
                            "zero_result + few_result <= searches", name="counts_consistent"),
     )

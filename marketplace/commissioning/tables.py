@@ -14,6 +14,7 @@ from marketplace.commissioning.disclosure import current_rule
 from marketplace.commissioning.equality import equality
 from marketplace.commissioning.market_forms import MarketFilterForm
 from marketplace.commissioning.market_map import market_map
+from marketplace.commissioning.outcome_themes import outcome_themes
 from marketplace.commissioning.quality_view import quality_view
 
 
@@ -33,8 +34,9 @@ def csv_response(rows: list[list[str]], name: str, form: MarketFilterForm) -> Re
 
 
 def _market(form: MarketFilterForm) -> list[list[str]]:
-    return market_figures.csv_rows(market_figures.shown_gaps(
-        market_map(form.market_query()), current_rule()))
+    query, rule = form.market_query(), current_rule()
+    return market_figures.csv_rows(market_figures.shown_gaps(market_map(query), rule),
+                                   market_figures.shown_themes(outcome_themes(query), rule))
 
 
 def _spend(form: MarketFilterForm) -> list[list[str]]:

@@ -27,6 +27,7 @@ from marketplace.reviews.hold import publish_due_holds
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import ReviewDetails
 from marketplace.search.models import SearchLogEntry
+from marketplace.search.search_log import asked_specialism
 from marketplace.times import utcnow
 
 #: (times, words, filters, area, results): the searches people made.
@@ -44,15 +45,20 @@ SEARCHES: list[tuple[int, str, dict, str, int]] = [
     (30, "peer support", {"category": "peer-support"}, "manchester", 9),
     (12, "advocacy", {"category": "advocacy"}, "bolton", 4),
     (20, "gym", {}, "", 15),
+    (10, "veterans peer support", {"category": "peer-support"}, "bury", 0),
+    (9, "women only walking group", {"category": "befriending"}, "rochdale", 1),
 ]
 
-#: (holder email, the need's words, category, authority, district, language, timing).
+#: (holder email, the need's words, category, authority, district, language, timing,
+#: specialism).
 NEEDS = [
     ("demo-holder-3@example.org", "An Urdu-speaking personal assistant for mornings, to help "
      "me get to appointments and the shops.", "personal-assistance", "manchester", "M8", "ur",
-     "daytime"),
+     "daytime", ""),
     ("demo-reviewer-5@example.org", "Someone to walk with once a week near Standish; there "
-     "is nothing out here.", "befriending", "wigan", "WN6", "", "any"),
+     "is nothing out here.", "befriending", "wigan", "WN6", "", "any", ""),
+    ("demo-reviewer-6@example.org", "A peer group for ex-forces people, somewhere I can talk "
+     "to others who served.", "peer-support", "bury", "", "", "evenings", "veterans"),
 ]
 
 #: Three reviews of one service saying it did not help: it joins "services to review".
@@ -80,14 +86,15 @@ def load_demo_demand() -> DemandSummary:
             rows.append(SearchLogEntry(
                 query_text=words, filters={**filters, **({"area": area} if area else {})},
                 area=area or None, result_count=results, channel="web",
+                specialism=asked_specialism(words),
                 created_at=now - timedelta(days=(made * 7) % 60, hours=made % 24)))
     db.session.add_all(rows)
-    for email, words, category, authority, district, language, timing in NEEDS:
+    for email, words, category, authority, district, language, timing, specialism in NEEDS:
         holder = _user(email)
         needs.post_need(holder, holder.id, NeedDetails(
             words=words, category=category, local_authority=authority, timing=timing,
             budget_low_pence=4000, budget_high_pence=20000, postcode_district=district,
-            language=language))
+            language=language, specialism=specialism))
     _poorly_reviewed_service()
     started = _enquiries()
     db.session.flush()

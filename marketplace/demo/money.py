@@ -55,10 +55,11 @@ ABOUT_ME = (
     "I live in Eccles with my cat. Since my last stay in hospital I want to get out more, "
     "see people who understand, and not have to explain myself every time."
 )
+#: (words, theme): the demo holder's outcomes.
 OUTCOMES = [
-    "Get out of the flat at least three times a week",
-    "Meet people who have been through something similar",
-    "Feel confident using the bus on my own again",
+    ("Get out of the flat at least three times a week", "daily-life"),
+    ("Meet people who have been through something similar", "relationships"),
+    ("Feel confident using the bus on my own again", "community"),
 ]
 
 
@@ -122,7 +123,8 @@ def load_demo_money(logins: dict[str, User], today: date | None = None) -> Money
 
     plans.save_plan(holder, about_me=ABOUT_ME, review_on=date(start.year, 10, 1)
                     if date(start.year, 10, 1) > today else date(end.year, 1, 15), actor=holder)
-    outcomes = [plans.add_outcome(holder, text, actor=holder) for text in OUTCOMES]
+    outcomes = [plans.add_outcome(holder, text, actor=holder, theme=theme)
+                for text, theme in OUTCOMES]
     _, token = supporters.invite_supporter(
         holder, email=supporter.email, relationship="Brother", scopes=["view", "plan", "buy"])
     supporters.accept_invitation(token, supporter)

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from marketplace.accounts import consent
-from marketplace.accounts.permissions import role_required
+from marketplace.accounts.permissions import role_required, verified_email_required
 from marketplace.enquiries import access, moderation, reply_times, services
 from marketplace.enquiries.forms import ActionForm, MessageForm, QuestionForm, ReportForm
 from marketplace.errors import DomainError
@@ -60,6 +60,7 @@ def _person_key() -> str:
 # provider, so the limit keeps anyone from flooding providers' inboxes.
 @blueprint.route("/services/<int:service_id>/enquire", methods=["GET", "POST"])
 @login_required
+@verified_email_required
 @limiter.limit(configured_limit("ENQUIRY_RATE_LIMIT"), methods=["POST"], key_func=_person_key,
                deduct_when=_question_sent)
 @limiter.limit(configured_limit("ENQUIRY_RATE_LIMIT"), methods=["POST"],
@@ -112,6 +113,7 @@ def thread(enquiry_id: int):
 
 @blueprint.route("/enquiries/<int:enquiry_id>/messages", methods=["POST"])
 @login_required
+@verified_email_required
 def reply(enquiry_id: int):
     seen = access.enquiry_for(current_user, enquiry_id)
     form = MessageForm()

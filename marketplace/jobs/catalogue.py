@@ -15,6 +15,7 @@ JOB_MODULES = (
     "marketplace.pools.jobs",
     "marketplace.needs.jobs",
     "marketplace.reviews.jobs",
+    "marketplace.datarights.jobs",
 )
 
 

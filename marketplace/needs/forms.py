@@ -47,6 +47,9 @@ class NeedForm(FlaskForm):
     postcode_district = StringField("Postcode district", validators=[at_most(8)])
     language = ChoiceField("Language", choices=[("", "Any language")] + vocabulary.LANGUAGES,
                            missing_message="Choose a language from the list", required=False)
+    specialism = ChoiceField("Who it is especially for (optional)",
+                             choices=[("", "Anyone")] + vocabulary.SPECIALISMS,
+                             missing_message="Choose who it is for from the list", required=False)
     timing = ChoiceRadioField("When do you need it?", choices=TIMING_CHOICES, default="any",
                               missing_message="Choose when you need it")
     budget_low = PoundsField("The least you would expect to spend",

@@ -39,6 +39,8 @@ class Need(db.Model):
     postcode_district: so.Mapped[str] = so.mapped_column(sa.String(8), default="")
     #: One of vocabulary.LANGUAGES, or "" for any.
     language: so.Mapped[str] = so.mapped_column(sa.String(10), default="")
+    #: vocabulary.SPECIALISMS: who it is especially for, or "".
+    specialism: so.Mapped[str] = so.mapped_column(sa.String(20), default="", server_default="")
     timing: so.Mapped[str] = so.mapped_column(sa.String(10), default="any")
     budget_low_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     budget_high_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from marketplace import areas, vocabulary
 from marketplace.accounts import consent
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -66,6 +67,7 @@ def my_needs():
 
 @blueprint.route("/needs/new", methods=["GET", "POST"])
 @buyers_only
+@verified_email_required
 def post():
     holders = consent.holders_for(current_user, "buy")
     chosen = request.values.get("holder_id")
@@ -79,7 +81,8 @@ def post():
             local_authority=form.local_authority.data, timing=form.timing.data,
             budget_low_pence=form.budget_low.pence, budget_high_pence=form.budget_high.pence,
             postcode_district=form.postcode_district.data or "",
-            language=form.language.data or "", would_pool=form.would_pool.data,
+            language=form.language.data or "", specialism=form.specialism.data or "",
+            would_pool=form.would_pool.data,
             group_size=form.group_size.number or 1, peers_consent=form.peers_consent.data)
         try:
             need = services.post_need(current_user, holder.id, details)
@@ -162,6 +165,7 @@ def _quote_or_problem(need_id: int, quote_id: int):
 
 @blueprint.route("/needs/<int:need_id>/quotes/<int:quote_id>/accept", methods=["GET", "POST"])
 @buyers_only
+@verified_email_required
 def accept(need_id: int, quote_id: int):
     quote, problem_page = _quote_or_problem(need_id, quote_id)
     if problem_page:

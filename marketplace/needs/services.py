@@ -51,6 +51,7 @@ class NeedDetails:
     budget_high_pence: int
     postcode_district: str = ""
     language: str = ""
+    specialism: str = ""
     would_pool: bool = False
     group_size: int = 1
     peers_consent: bool = False
@@ -124,6 +125,9 @@ def _checked_need(details: NeedDetails) -> dict:
                               "or leave it empty", field="postcode_district")
     if details.language and details.language not in vocabulary.values(vocabulary.LANGUAGES):
         raise DomainError("Choose a language from the list", field="language")
+    if details.specialism and \
+            details.specialism not in vocabulary.values(vocabulary.SPECIALISMS):
+        raise DomainError("Choose who it is for from the list", field="specialism")
     if details.timing not in TIMINGS:
         raise DomainError("Choose when you need it", field="timing")
     low, high = details.budget_low_pence, details.budget_high_pence
@@ -139,7 +143,8 @@ def _checked_need(details: NeedDetails) -> dict:
                           field="group_size")
     return {"words": words, "category": details.category,
             "local_authority": details.local_authority, "postcode_district": district,
-            "language": details.language, "timing": details.timing,
+            "language": details.language, "specialism": details.specialism,
+            "timing": details.timing,
             "budget_low_pence": low, "budget_high_pence": high,
             "would_pool": details.would_pool, "group_size": details.group_size,
             "peers_consent": details.peers_consent}

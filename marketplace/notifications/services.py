@@ -21,8 +21,12 @@ def queue_email(to_address: str, subject: str, body: str) -> EmailMessage:
 
 
 def notify(user: User, message: str, *, link: str = "", order_id: int | None = None,
-           email_subject: str | None = None) -> Notification:
-    """Tell a person something on their notifications page and by email."""
+           email_subject: str | None = None) -> Notification | None:
+    """Tell a person something on their notifications page and by email. Nobody reads a
+    closed account (accounts/closure.py) and its address is a placeholder, so it is told
+    nothing (a refund of an order after its holder closed, say)."""
+    if user.is_closed:
+        return None
     notification = Notification(user_id=user.id, message=message[:500], link=link, order_id=order_id)
     db.session.add(notification)
     site = current_app.config.get("SITE_URL", "http://127.0.0.1:5000")

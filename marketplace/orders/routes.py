@@ -22,7 +22,8 @@ from flask_login import current_user, login_required
 
 from marketplace.accounts import consent
 from marketplace.accounts.models import User
-from marketplace.accounts.permissions import role_required
+from marketplace.accounts.permissions import role_required, verified_email_required
+from marketplace.datarights.views_log import note_view
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -70,6 +71,7 @@ def _form_page(box: order_box.OrderBox, service, status: int = 200):
 
 @blueprint.route("/services/<int:service_id>/order")
 @buyers_only
+@verified_email_required
 def order_form(service_id: int):
     service = orderable_service(service_id)
     if current_user.role == "supporter" and not request.args.get("holder_id"):
@@ -87,6 +89,7 @@ def order_form(service_id: int):
 
 @blueprint.route("/services/<int:service_id>/order/check")
 @buyers_only
+@verified_email_required
 def check_order(service_id: int):
     service = orderable_service(service_id)
     form = OrderDetailsForm(formdata=request.args)
@@ -108,6 +111,7 @@ def check_order(service_id: int):
 
 @blueprint.route("/services/<int:service_id>/order", methods=["POST"])
 @buyers_only
+@verified_email_required
 def place_order(service_id: int):
     service = orderable_service(service_id)
     form = PlaceOrderForm()
@@ -203,7 +207,9 @@ def _order_page(order, *, status: int = 200, failed_action: str | None = None,
 @blueprint.route("/orders/<int:order_id>")
 @login_required
 def order_detail(order_id: int):
-    return _order_page(services.get_order_for(current_user, order_id))
+    order = services.get_order_for(current_user, order_id)
+    note_view(current_user, order.holder_id, "order", order.id)
+    return _order_page(order)
 
 
 @blueprint.route("/orders/<int:order_id>/actions/<action>", methods=["POST"])
@@ -257,6 +263,7 @@ def my_orders(holder_id: int | None):
         holder = current_user
     else:
         holder = consent.holder_for(current_user, holder_id, "view")
+        note_view(current_user, holder.id, "orders")
     form = StateFilterForm(formdata=request.args)
     form.state.choices = [("", "All orders")] + queries.state_choices()
     try:

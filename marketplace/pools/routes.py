@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from marketplace.accounts import consent, home_area
-from marketplace.accounts.permissions import role_required
+from marketplace.accounts.permissions import role_required, verified_email_required
 from marketplace.budgets.models import Budget, OrganisationMember
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
@@ -104,6 +104,7 @@ def _show_field_error(form, error: DomainError) -> bool:
 @blueprint.route("/services/<int:service_id>/pools/new", methods=["GET", "POST"])
 @login_required
 @buyers_only
+@verified_email_required
 def start(service_id: int):
     service = db.session.get(Service, service_id)
     if service is None or not service.is_active or not service.poolable:
@@ -204,6 +205,7 @@ def pool_page(pool_id: int):
 @blueprint.route("/pools/<int:pool_id>/join", methods=["POST"])
 @login_required
 @buyers_only
+@verified_email_required
 def join(pool_id: int):
     pool = access.pool_for(current_user, pool_id)
     holder = _holder(request.form.get("holder_id"))

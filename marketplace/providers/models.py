@@ -67,6 +67,11 @@ class Provider(db.Model):
     def is_micro(self) -> bool:
         return self.staff_count <= MICRO_PROVIDER_MAX_STAFF
 
+    @property
+    def is_closed(self) -> bool:
+        """Its owner closed their account: no page shows it (providers/closure.py)."""
+        return self.owner.is_closed
+
     def __repr__(self) -> str:
         return f"<Provider {self.id} {self.name!r}>"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.accounts.permissions import role_required
+from marketplace.accounts.permissions import role_required, verified_email_required
 from marketplace.extensions import db
 from marketplace.reviews.rating import rating_of
 from marketplace.reviews.services import provider_reviews, service_reviews
@@ -68,6 +68,7 @@ def edit_profile():
 
 @blueprint.route("/provider/services/new", methods=["GET", "POST"])
 @provider_only
+@verified_email_required
 def new_service():
     provider = services.get_provider_for_owner(current_user)
     if provider is None:
@@ -125,6 +126,7 @@ def pause_service(service_id: int):
 
 @blueprint.route("/provider/services/<int:service_id>/resume", methods=["POST"])
 @provider_only
+@verified_email_required
 def resume_service(service_id: int):
     service = services.get_own_service(current_user, service_id)
     try:

@@ -30,6 +30,7 @@ from marketplace import areas, vocabulary
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.money import format_pence
+from marketplace.openreferral.deletions import note_deleted_service
 from marketplace.orders.models import ORDER_STATES, Order
 from marketplace.providers.models import Provider, Service
 from marketplace.search.outbox import queue_reindex
@@ -248,7 +249,7 @@ def save_provider_profile(owner, details: ProviderDetails) -> Provider:
 
 def get_public_provider(provider_id: int) -> Provider:
     provider = db.session.get(Provider, provider_id)
-    if provider is None:
+    if provider is None or provider.is_closed:
         raise NotFound("We could not find that provider.")
     return provider
 
@@ -434,6 +435,8 @@ def delete_service(service: Service) -> str:
         service.status = "removed"
         db.session.flush()
         return "removed"
+    # The open data feed lists the deletion to directories that copied the service.
+    note_deleted_service(service.id)
     db.session.delete(service)
     db.session.flush()
     return "deleted"

@@ -66,6 +66,8 @@ class Review(db.Model):
 
     @property
     def author_label(self) -> str:
+        if self.holder.is_closed:  # kept when they closed their account (reviews/closure.py)
+            return "A former member"
         return "Anonymous" if self.shown_as == "anonymous" else self.holder.display_name
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from marketplace.accounts.permissions import verified_email_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.orders.outcome_privacy import outcome_for
@@ -36,6 +37,7 @@ def _form_page(order, form, *, status: int = 200, safeguarding: bool = False, pr
 
 @blueprint.route("/orders/<int:order_id>/review", methods=["GET", "POST"])
 @login_required
+@verified_email_required
 def review_form(order_id: int):
     order = services.reviewable_order(current_user, order_id)
     review = services.review_of(order.id)

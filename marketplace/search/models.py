@@ -86,6 +86,8 @@ class SearchLogEntry(db.Model):
     #: Local authority slug or postcode district searched, if any.
     area: so.Mapped[str | None] = so.mapped_column(sa.String(40), nullable=True, index=True)
     result_count: so.Mapped[int] = so.mapped_column(sa.Integer)
+    #: A specialism the query's words asked for (vocabulary.SPECIALISM_WORDS), if any.
+    specialism: so.Mapped[str | None] = so.mapped_column(sa.String(20), nullable=True)
     #: "web" or "api".
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="web")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)

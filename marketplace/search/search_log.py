@@ -21,10 +21,14 @@ import threading
 import time
 import weakref
 
+import functools
+
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import vocabulary
 from marketplace.search.models import SearchLogEntry
+from marketplace.search.synonyms import words_of
 from marketplace.times import utcnow
 
 log = logging.getLogger(__name__)
@@ -121,11 +125,31 @@ def buffer_for_app() -> SearchLogBuffer:
     return found
 
 
+@functools.cache
+def _specialism_phrases() -> dict[tuple[str, ...], str]:
+    return {tuple(words_of(phrase)): value for phrase, value in vocabulary.SPECIALISM_WORDS.items()}
+
+
+def asked_specialism(query_text: str) -> str | None:
+    """The specialism the first matching phrase of the query asks for ("women only peer
+    group" -> "women-only"), longest phrase first; None when no phrase names one."""
+    words = words_of(query_text)
+    phrases = _specialism_phrases()
+    longest = max(len(phrase) for phrase in phrases)
+    for start in range(len(words)):
+        for length in range(min(longest, len(words) - start), 0, -1):
+            found = phrases.get(tuple(words[start:start + length]))
+            if found:
+                return found
+    return None
+
+
 def record_search(*, query_text: str, filters: dict, area: str | None, result_count: int,
                   channel: str) -> None:
     buffer_for_app().add({
         "query_text": query_text[:200], "filters": filters, "area": area,
         "result_count": result_count, "channel": channel, "created_at": utcnow(),
+        "specialism": asked_specialism(query_text),
     })
 
 

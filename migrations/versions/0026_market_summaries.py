@@ -2,7 +2,7 @@
 worker for the commissioners' views (docs/market-view.md, "Summaries")
 
 Revision ID: 0026
-Revises: 0021
+Revises: 0025
 Create Date: 2026-12-03 12:00:00
 
 New tables and indexes only, so an existing database upgrades with its rows untouched; the
@@ -20,7 +20,7 @@ from marketplace.columns import one_of
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0021'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('area', sa.String(length=40), nullable=False),
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('language', sa.String(length=10), nullable=False),
+    sa.Column('specialism', sa.String(length=20), nullable=False),
     sa.Column('evenings', sa.Boolean(), nullable=False),
     sa.Column('weekends', sa.Boolean(), nullable=False),
     sa.Column('ulo', sa.Boolean(), nullable=False),
@@ -65,7 +66,7 @@ def upgrade():
     sa.Column('few_result', sa.Integer(), nullable=False),
     sa.CheckConstraint('searches > 0 AND zero_result >= 0 AND few_result >= 0 AND zero_result + few_result <= searches', name=op.f('ck_search_counts_daily_counts_consistent')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_counts_daily')),
-    sa.UniqueConstraint('day', 'area', 'category', 'language', 'evenings', 'weekends', 'ulo', 'micro', name='uq_search_counts_daily_cell')
+    sa.UniqueConstraint('day', 'area', 'category', 'language', 'specialism', 'evenings', 'weekends', 'ulo', 'micro', name='uq_search_counts_daily_cell')
     )
     op.create_table('spend_daily',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -478,3 +478,12 @@ def test_closing_a_need_declines_the_quotes_waiting(client, people):
         people, people["arts"].owner)).get_json() == {"needs": []}
     again = client.post(f"/api/v1/needs/{need['id']}/close", headers=headers)
     assert _error(again, 409)["message"] == "This need is no longer open."
+
+
+def test_a_need_posted_through_the_api_says_who_it_is_for(client, people):
+    posted = post_need(client, people, specialism="women-only")
+    assert posted["specialism"] == {"value": "women-only", "label": "Women only"}
+    assert post_need(client, people)["specialism"] is None
+    error = _error(client.post("/api/v1/needs", json=need_body(specialism="astronauts"),
+                               headers=_as(people, people["sam"])), 400)
+    assert "'specialism' must be empty or one of" in str(error)

@@ -163,3 +163,22 @@ def test_a_new_review_date_in_the_past_is_refused_but_a_saved_one_that_passed_is
     assert "The review date has passed" in page
     kept = client.post("/plan", data={"about_me": "Better now", "review_on": "2026-06-01"})
     assert kept.status_code == 302 and the_plan(holder).about_me == "Better now"
+
+
+def test_an_outcome_says_what_part_of_life_it_is_about(client, holder):
+    login(client, holder)
+    client.post("/plan/outcomes", data={"new-text": "Go to the Sunday walk",
+                                        "new-theme": "community"})
+    outcome = the_plan(holder).outcomes[0]
+    assert outcome.theme == "community"
+    assert "About: Being part of my community" in client.get("/plan").get_data(as_text=True)
+
+    refused = client.post(f"/plan/outcomes/{outcome.id}/edit",
+                          data={"text": "Go to the Sunday walk", "theme": "astrology"})
+    assert refused.status_code == 400
+    assert "Choose a part of life from the list" in refused.get_data(as_text=True)
+    assert db.session.get(Outcome, outcome.id).theme == "community"
+    client.post(f"/plan/outcomes/{outcome.id}/edit",
+                data={"text": "Go to the Sunday walk", "theme": ""})
+    db.session.expire_all()
+    assert db.session.get(Outcome, outcome.id).theme == ""

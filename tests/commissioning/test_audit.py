@@ -92,7 +92,7 @@ def test_supporters_access_is_shown_by_reference_without_names(client, auth, mar
     assert f"A budget holder stopped a supporter’s access ({consent})" in page
     assert "A supporter placed an order for a budget holder" in page
     assert budget_reference(market.budget.id) in page
-    assert "does not record a supporter only looking" in page
+    assert "or looks at a budget, plan or orders" in page
     assert "£" not in page.split("<tbody>")[1].split("</tbody>")[0]
     for private in PRIVATE:
         assert private not in page, private

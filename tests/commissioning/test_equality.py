@@ -24,9 +24,10 @@ PERIOD = MarketQuery(since=datetime(2026, 11, 1, tzinfo=timezone.utc),
 
 
 def _searches(count: int, *, area: str | None, results: int = 5, when: datetime = NOW,
-              **filters) -> None:
+              specialism: str | None = None, **filters) -> None:
     db.session.add_all(SearchLogEntry(query_text="", filters=dict(filters), area=area,
-                                      result_count=results, created_at=when)
+                                      result_count=results, created_at=when,
+                                      specialism=specialism)
                        for _ in range(count))
     db.session.commit()
 
@@ -45,11 +46,16 @@ def known_market(app, clock, figures_from):
     _searches(3, area="SK6", results=0, evenings="true")
     _searches(4, area="salford", weekends="true")
     _searches(6, area="salford", language="ur", when=NOW - timedelta(days=40))  # before
+    _searches(5, area="bury", results=0, specialism="veterans")
+    _searches(1, area="salford", specialism="veterans", when=NOW - timedelta(days=40))
     holder = make_user("holder")
     needs.post_need(holder, holder.id, NeedDetails(
         words="An Urdu-speaking personal assistant in the evenings", category="peer-support",
         local_authority="salford", timing="evenings", budget_low_pence=2000,
         budget_high_pence=8000, postcode_district="M6", language="ur"))
+    needs.post_need(holder, holder.id, NeedDetails(
+        words="A group for ex-forces men", category="peer-support", local_authority="bury",
+        timing="any", budget_low_pence=0, budget_high_pence=5000, specialism="veterans"))
     db.session.commit()
     summarise_if_asked(figures_from)
 
@@ -69,7 +75,9 @@ def test_asked_for_and_offered_agree_with_the_search_log_the_needs_and_the_listi
     evenings, weekends = found.timings["evenings"], found.timings["weekends"]
     assert (evenings.searches, evenings.needs, evenings.services) == (3, 1, 1)
     assert (weekends.searches, weekends.needs, weekends.services) == (4, 0, 1)
-    assert found.specialisms["lgbt"] == 1
+    lgbt, veterans = found.specialisms["lgbt"], found.specialisms["veterans"]
+    assert (lgbt.searches, lgbt.needs, lgbt.services) == (0, 0, 1)
+    assert (veterans.searches, veterans.needs, veterans.services) == (5, 1, 0)
     districts = {d.district: d for d in found.districts}
     assert districts["SK6"].rural and not districts["M6"].rural
     assert (districts["SK6"].services, districts["SK6"].searches,

@@ -21,7 +21,8 @@ def test_one_worker_pass_runs_the_due_jobs_and_delivers_email(app, runner):
     runs = {run.job_name: run for run in db.session.scalars(sa.select(JobRun))}
     assert set(runs) == {"pay-instalments", "auto-confirm-orders", "prune-job-runs",
                          "check-ledger", "pool-deadlines", "need-expiry", "service-look-again",
-                         "review-hold-ends", "review-reminders", "market-summaries"}
+                         "review-hold-ends", "review-reminders", "data-exports",
+                         "market-summaries"}
     assert runs["pay-instalments"].result == "Paid in 0 instalments."
     assert {run.status for run in runs.values()} == {"succeeded"}
 

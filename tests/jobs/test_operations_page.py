@@ -48,6 +48,7 @@ def failed_job(app, monkeypatch):
                                                     "need-expiry": "succeeded",
                                                     "review-hold-ends": "succeeded",
                                                     "review-reminders": "succeeded",
+                                                    "data-exports": "succeeded",
                                                     "market-summaries": "succeeded"}
 
 

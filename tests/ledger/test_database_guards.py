@@ -45,6 +45,14 @@ def _transaction(transaction_id: int, kind: str = "allocation") -> tuple[str, di
                                                               "at": WHEN})
 
 
+def _unused_id() -> int:
+    """A transaction id no row has: the sequences run on across tests, so a fixed id like
+    900 can belong to the test's own allocation."""
+    with db.engine.connect() as connection:
+        return connection.execute(
+            sa.text("SELECT coalesce(max(id), 0) + 1000 FROM ledger_transactions")).scalar()
+
+
 def _count(table: str) -> int:
     with db.engine.connect() as connection:
         return connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
@@ -66,9 +74,10 @@ def test_ledger_rows_cannot_be_changed_or_deleted(app, statement):
 
 def test_a_balanced_transaction_typed_in_by_hand_is_accepted(app):
     funding, available = _two_accounts()
+    new = _unused_id()
     with db.engine.begin() as connection:
-        for sql, values in [_line(900, funding, -500), _line(900, available, 500),
-                            _transaction(900)]:
+        for sql, values in [_line(new, funding, -500), _line(new, available, 500),
+                            _transaction(new)]:
             connection.execute(sa.text(sql), values)
     assert _count("ledger_transactions") == 2
 
@@ -76,22 +85,25 @@ def test_a_balanced_transaction_typed_in_by_hand_is_accepted(app):
 @pytest.mark.parametrize("lines_first", [True, False])
 def test_a_transaction_whose_lines_do_not_sum_to_zero_is_refused(app, lines_first):
     funding, available = _two_accounts()
-    lines = [_line(900, funding, -500), _line(900, available, 499)]
-    statements = lines + [_transaction(900)] if lines_first else [_transaction(900)] + lines
+    new = _unused_id()
+    lines = [_line(new, funding, -500), _line(new, available, 499)]
+    statements = lines + [_transaction(new)] if lines_first else [_transaction(new)] + lines
     _refused(statements)
     assert _count("ledger_transactions") == 1 and _count("ledger_lines") == 2
 
 
 def test_a_transaction_with_one_line_or_none_is_refused(app):
     funding, _available = _two_accounts()
-    _refused([_transaction(900)])
-    _refused([_line(901, funding, 500), _transaction(901)])
+    new = _unused_id()
+    _refused([_transaction(new)])
+    _refused([_line(new + 1, funding, 500), _transaction(new + 1)])
     assert _count("ledger_transactions") == 1
 
 
 def test_a_line_without_its_transaction_is_refused(app):
     funding, available = _two_accounts()
-    _refused([_line(900, funding, -500), _line(900, available, 500)])
+    new = _unused_id()
+    _refused([_line(new, funding, -500), _line(new, available, 500)])
     assert _count("ledger_lines") == 2
 
 
@@ -146,8 +158,9 @@ def test_a_state_outside_the_known_ones_is_refused(one_of_everything, table, col
 
 def test_a_ledger_transaction_of_an_unknown_kind_is_refused(app):
     funding, available = _two_accounts()
-    why = _refused([_line(900, funding, -500), _line(900, available, 500),
-                    _transaction(900, kind="gift")])
+    new = _unused_id()
+    why = _refused([_line(new, funding, -500), _line(new, available, 500),
+                    _transaction(new, kind="gift")])
     assert "ck_ledger_transactions_kind_known" in why
 
 

@@ -16,9 +16,9 @@ def test_seeding_makes_needs_with_two_quotes_each_and_one_pool_from_a_quote(app,
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     everything = db.session.scalars(sa.select(Need).order_by(Need.id)).all()
-    # The needs board's own three come first; the market's demand (demo/demand.py) adds two
+    # The needs board's own three come first; the market's demand (demo/demand.py) adds three
     # that no provider has answered.
-    assert len(everything) == 5 and not any(need.quotes for need in everything[3:])
+    assert len(everything) == 6 and not any(need.quotes for need in everything[3:])
     needs = everything[:3]
     assert all(len({quote.provider_id for quote in need.quotes}) == 2 for need in needs)
     pooled = [need for need in needs if need.state == "accepted"]

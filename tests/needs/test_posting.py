@@ -110,3 +110,16 @@ def test_closing_a_need_hides_it_from_providers(app, people):
     assert "Closed" in text(sam.get(f"/needs/{need.id}"))
     assert "photography walk" not in text(arts.get("/provider/needs"))
     assert arts.get(f"/provider/needs/{need.id}").status_code == 404
+
+
+def test_a_need_says_who_it_is_especially_for_and_a_made_up_group_is_refused(app, people):
+    sam = browser(app, people["sam"])
+    refused = sam.post("/needs/new", data=need_form(specialism="astronauts"))
+    assert refused.status_code == 400
+    assert "Who it is especially for (optional): " in text(refused)
+    assert "Choose who it is for from the list" in text(refused)
+    assert db.session.scalars(sa.select(Need)).all() == []
+
+    posted = sam.post("/needs/new", data=need_form(specialism="veterans"))
+    assert "Especially for Armed forces veterans" in text(sam.get(posted.headers["Location"]))
+    assert db.session.scalars(sa.select(Need.specialism)).one() == "veterans"

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
+from tests.accounts.links import confirm_address
 from tests.factories import PASSWORD, make_service
 from tests.providers.conftest import profile_form, service_form
 
@@ -20,6 +21,9 @@ def test_a_provider_registers_describes_itself_and_manages_a_listing(client, que
               "password": PASSWORD, "confirm_password": PASSWORD},
     )
     assert registered.headers["Location"].endswith("/provider/profile")
+    # A new account confirms its address before it can list (docs/accounts.md).
+    assert client.get("/provider/services/new").status_code == 403
+    confirm_address(client, "jo@example.org")
 
     dashboard = client.get("/provider").get_data(as_text=True)
     assert "Describe your organisation" in dashboard

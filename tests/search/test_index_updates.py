@@ -169,7 +169,7 @@ def test_every_search_is_logged_without_identity(app):
     assert entry.channel == "api"
     columns = set(SearchLogEntry.__table__.columns.keys())
     assert columns == {"id", "query_text", "filters", "area", "result_count", "channel",
-                       "created_at"}
+                       "created_at", "specialism"}
 
 
 def test_searches_with_log_false_are_not_logged(app):

@@ -230,3 +230,17 @@ def test_results_come_first_with_the_filters_behind_a_disclosure(client):
     assert page.index("Skip to results") < page.index('id="filters-heading"')
     problem = client.get("/search?q=support&page=0").get_data(as_text=True)
     assert '<details class="filters filter-disclosure" open>' in problem
+
+
+def test_a_search_that_asks_for_a_specialism_logs_it_and_still_searches_the_words(client):
+    make_service(title="Armed forces veterans walking group", category="sport-fitness")
+
+    page = _page(client, q="Veterans walking")
+    _page(client, q="Women only peer group")
+    _page(client, q="menopause support")  # "men" inside a word asks for nothing
+
+    assert "Armed forces veterans walking group" in page  # the words still find it
+    asked = db.session.execute(db.select(SearchLogEntry.query_text, SearchLogEntry.specialism)
+                               .order_by(SearchLogEntry.id)).all()
+    assert asked == [("Veterans walking", "veterans"),
+                     ("Women only peer group", "women-only"), ("menopause support", None)]
