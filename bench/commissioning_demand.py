@@ -8,8 +8,9 @@ search log, all spread over the same 13 months as the orders.
   poorly ("did not help") and 1% fall in the last 90 days, so "services to review" has members.
 - Search log: 2,000,000 rows by default, more on weekdays and in the day, growing over the
   year; three quarters name a kind of support and four fifths an area (an authority or a
-  district), with the filters people use (language, evenings, weekends, user-led, ...). About
-  8% find nothing and 10% only a few, more with a language filter.
+  district), with the filters people use (language, evenings, weekends, user-led, ...) and
+  the specialism the words ask for, as the search page logs it ("for women", "lgbt"). About 8%
+  find nothing and 10% only a few, more with a language filter.
 """
 from __future__ import annotations
 
@@ -256,6 +257,7 @@ def _day_weight(moment: datetime, through: float) -> float:
 
 def _search(rng, moment, categories, authorities, supply) -> dict:
     from marketplace import areas
+    from marketplace.search.search_log import asked_specialism
 
     filters: dict[str, str] = {}
     category = rng.choice(categories) if rng.random() < 0.75 else None
@@ -294,4 +296,5 @@ def _search(rng, moment, categories, authorities, supply) -> dict:
     else:
         found = int(base * narrowing * (0.2 if words else 1.0) * rng.uniform(0.3, 1.5))
     return {"query_text": words, "filters": filters, "area": area, "result_count": found,
+            "specialism": asked_specialism(words),
             "channel": "api" if rng.random() < 0.2 else "web", "created_at": moment}

@@ -20,15 +20,22 @@ leaves them as they are) and is timed; after measuring, the job runs again with 
 do, then after a day's worth of searches (5,500, copied) is logged late for yesterday, so it
 summarises that day again; each timed. (The copies stay in the database.)
 
+`--live` measures the views as they were before the summaries, every figure worked out from
+the source rows: the summaries' recorded settings are set aside for the run (a summary whose
+settings differ from the app's is not read) and put back afterwards, so the job need not
+rebuild them; no refresh is timed then.
+
 Prints a table and appends a section to bench/RESULTS.md unless --no-results-file.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
 import time
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,13 +185,38 @@ def refresh_timings(url: str) -> list[tuple[str, float, float, str]]:
         for label in ("before measuring", "again, nothing new"):
             found.append(_timed(label, refresh_summaries))
         db.session.execute(sa.text(
-            "INSERT INTO search_log_entries (query_text, filters, area, result_count, channel, "
-            "created_at) SELECT query_text, filters, area, result_count, channel, "
+            "INSERT INTO search_log_entries (query_text, filters, area, result_count, specialism, "
+            "channel, created_at) SELECT query_text, filters, area, result_count, specialism, "
+            "channel, "
             "now() - interval '1 day' FROM search_log_entries ORDER BY id DESC LIMIT 5500"))
         db.session.commit()
         found.append(_timed("after a day's worth of searches (5,500) logged late for "
                             "yesterday", refresh_summaries))
     return found
+
+
+@contextmanager
+def summaries_set_aside(url: str):
+    """Every summary unread while inside (its settings no longer match the app's), then as it
+    was: the views work everything out live, as before the summaries."""
+    app = fresh_app(url, migrate=False)
+    with app.app_context():
+        from marketplace.extensions import db
+
+        saved = db.session.execute(sa.text(
+            "SELECT name, settings FROM market_summary_refreshes")).all()
+        db.session.execute(sa.text("UPDATE market_summary_refreshes SET settings = :aside"),
+                           {"aside": '{"set aside by": "bench.commissioning_latency --live"}'})
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            for name, settings in saved:
+                db.session.execute(sa.text(
+                    "UPDATE market_summary_refreshes SET settings = :settings WHERE name = :name"),
+                    {"settings": json.dumps(settings), "name": name})
+            db.session.commit()
 
 
 def _timed(label: str, work) -> tuple[str, float, float, str]:
@@ -218,6 +250,9 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=2)
     parser.add_argument("--no-refresh", action="store_true",
                         help="measure without running the summary job first")
+    parser.add_argument("--live", action="store_true",
+                        help="measure the views working everything out live (summaries set "
+                             "aside), as before the summaries")
     parser.add_argument("--no-results-file", action="store_true")
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgres"):
@@ -225,14 +260,16 @@ def main() -> None:
     url = engine_url(args.database_url)
     with fresh_app(url, migrate=False).app_context():
         sizes = data_sizes()
-    refreshed = [] if args.no_refresh else refresh_timings(url)[:1]
+    refresh = not (args.no_refresh or args.live)
+    refreshed = refresh_timings(url)[:1] if refresh else []
     load_before = os.getloadavg()
     cpu_before = time.process_time()
     started = time.perf_counter()
-    timings = measure(url, args.runs, args.warm)
+    with summaries_set_aside(url) if args.live else nullcontext():
+        timings = measure(url, args.runs, args.warm)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
     load_after = os.getloadavg()
-    if not args.no_refresh:
+    if refresh:
         refreshed += refresh_timings(url)[1:]
     result = table(timings)
     sizes_text = ", ".join(f"{count:,} {label}" for label, count in sizes.items())
@@ -245,9 +282,11 @@ def main() -> None:
     if not args.no_results_file:
         with RESULTS_FILE.open("a") as results:
             results.write(
-                f"\n## Commissioners' views: p95 at region size (PostgreSQL, test client)\n\n"
+                f"\n## Commissioners' views: p95 at region size (PostgreSQL, test client"
+                f"{'; live queries, summaries set aside' if args.live else ''})\n\n"
                 f"{machine_description()} `python -m bench.commissioning_latency --runs "
-                f"{args.runs} --warm {args.warm}`{' --no-refresh' if args.no_refresh else ''}. "
+                f"{args.runs} --warm {args.warm}`{' --no-refresh' if args.no_refresh else ''}"
+                f"{' --live' if args.live else ''}. "
                 f"Data: {sizes_text}. {loads} Measuring took {elapsed:.0f} s wall, {cpu:.0f} s "
                 f"CPU in this process.\n\n{result}\n\n{jobs}\n")
 
