@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bench.copy_rows import copy_rows, move_sequences
-from bench.orders_throughput import engine_url, fresh_app
+from bench.orders_throughput import commit_and_analyse, engine_url, fresh_app
 
 PASSWORD = "bench-password"
 COMMISSIONER_EMAIL = "commissioner@bench.invalid"
@@ -427,9 +427,7 @@ def build(url: str, *, services: int, holders: int, lines: int, searches: int, s
             "allocations", "budgets", "ledger_accounts", "ledger_transactions", "ledger_lines",
             "instalments", "orders", "pools", "pool_members", "reviews", "review_actions",
             "review_reports", "needs", "need_quotes", "search_log_entries"))
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
-            autocommit.execute(sa.text("VACUUM ANALYZE"))
+        commit_and_analyse()
         stepped = time.perf_counter()
         check = check_ledger()
         assert check.ok, check.summary

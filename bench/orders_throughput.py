@@ -82,6 +82,16 @@ def fresh_app(url: str, *, migrate: bool, **overrides):
     return app
 
 
+def commit_and_analyse() -> None:
+    """Commit the bulk load, then VACUUM ANALYZE: the planner's statistics then describe the
+    generated rows, as they would a database that grew to this size."""
+    from marketplace.extensions import db
+
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
+        autocommit.execute(sa.text("VACUUM ANALYZE"))
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of an already sorted list."""
     if not sorted_values:

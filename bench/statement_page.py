@@ -37,6 +37,7 @@ import sqlalchemy as sa
 
 from bench.orders_throughput import (
     append_results,
+    commit_and_analyse,
     engine_url,
     fresh_app,
     machine_description,
@@ -251,9 +252,7 @@ def build(url: str, lines: int, budgets: int, heavy_lines: int, seed: int) -> di
             connection.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {table}))"))
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
-            autocommit.execute(sa.text("VACUUM ANALYZE"))
+        commit_and_analyse()
         checks_started = time.perf_counter()
         check = check_ledger()
         assert check.ok, check.summary
