@@ -57,11 +57,12 @@ def money_share(rule: Rule, part: Money, whole: Money) -> Figure:
                           rule.money(whole.pence, whole.people))
 
 
-def average_percent(rule: Rule, shares: list[float]) -> Figure:
-    """The mean of each person's share, in whole percent; hidden for fewer than min_count."""
-    if len(shares) < rule.min_count:
+def average_percent(rule: Rule, budgets: Budgets) -> Figure:
+    """The mean of each person's share used, in whole percent; hidden for fewer than
+    min_count people."""
+    if budgets.used_people < rule.min_count:
         return Figure(None, "percent", rule.min_count)
-    return Figure(int(100 * sum(shares) / len(shares) + 0.5), "percent", rule.min_count)
+    return Figure(int(100 * budgets.average_used + 0.5), "percent", rule.min_count)
 
 
 def _table(rule: Rule, key: str, title: str, heading: str, cells: dict[str, Money],
@@ -110,7 +111,7 @@ def shown_spend(found: Spend, budgets: Budgets, pools: tuple[PoolTotals, PoolTot
         people_with_budgets=rule.count(budgets.people),
         direct_payment_people=rule.count(budgets.direct_payment_people),
         direct_payment_share=rule.percent(budgets.direct_payment_people, budgets.people),
-        average_used=average_percent(rule, budgets.used),
+        average_used=average_percent(rule, budgets),
         pools=[("Funded", rule.count(funded.count), rule.money(funded.value.pence,
                                                                 funded.value.people)),
                ("Expired unfunded", rule.count(expired.count),
