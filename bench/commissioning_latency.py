@@ -30,6 +30,7 @@ Prints a table and appends a section to bench/RESULTS.md unless --no-results-fil
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -133,6 +134,7 @@ def measure(url: str, runs: int, warm: int) -> dict[str, list[tuple[float, float
         _, token = create_token(commissioner, "bench", ["read"])
         db.session.commit()
         db.session.remove()
+    gc.freeze()  # as wsgi.py does once the app is made
     client = app.test_client()
     response = client.post("/login", data={"email": COMMISSIONER_EMAIL, "password": PASSWORD})
     assert response.status_code == 302, f"login failed: {response.status_code}"

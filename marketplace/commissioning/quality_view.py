@@ -8,9 +8,11 @@ filtered (a service is in an area it serves). Only published reviews count.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +22,7 @@ from marketplace.commissioning.market_map import MarketQuery
 from marketplace.extensions import db
 from marketplace.providers.models import Provider, Service
 from marketplace.reviews.models import Review, ReviewAction, ReviewReport
-from marketplace.times import london_date
+from marketplace.times import london_date, london_midnight
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Tally:
 class QualityView:
     by_category: dict[str, Tally]
     #: (the provider's id and name, its reviews), most reviews first.
-    by_provider: list[tuple[sa.Row, Tally]]
+    by_provider: list[tuple[ProviderName, Tally]]
     by_month: list[tuple[date, Tally]]
     #: Moderators' decisions on reviews in the period, by action.
     decisions: dict[str, int]
@@ -81,6 +83,12 @@ class ReviewedService:
     id: int
     category: str
     provider_id: int
+    provider_name: str
+
+
+class ProviderName(NamedTuple):
+    id: int
+    name: str
 
 
 def published_reviews(query: MarketQuery, since=None, service_id: int | None = None):
@@ -91,33 +99,48 @@ def published_reviews(query: MarketQuery, since=None, service_id: int | None = N
     # at 100,000 services both showed in the page's time.
     rows = db.session.connection().execute(
         sa.select(Review.stars, Review.helped, Review.published_at, Service.id,
-                  Service.category, Service.provider_id,
+                  Service.category, Service.provider_id, Provider.name,
                   *((Service.local_authorities, Service.postcode_districts) if by_area else ()))
         .join(Service, Service.id == Review.service_id)
+        .join(Provider, Provider.id == Service.provider_id)
         .where(Review.state == "published",
                Review.published_at >= (since or query.since), Review.published_at < query.until,
                *([Service.category == query.category] if query.category else []),
                *([Service.id == service_id] if service_id else []))).all()
     services: dict[int, ReviewedService] = {}
     found = []
-    for stars, helped, published_at, sid, category, provider_id, *service_areas in rows:
+    for stars, helped, published_at, sid, category, provider_id, provider_name, *service_areas \
+            in rows:
         if by_area and not _serves(service_areas, query):
             continue
         if sid not in services:
-            services[sid] = ReviewedService(sid, category, provider_id)
+            services[sid] = ReviewedService(sid, category, provider_id, provider_name)
         found.append((stars, helped, published_at, services[sid]))
     return found
 
 
+def _month_starts(query: MarketQuery) -> tuple[list[datetime], list[date]]:
+    """The London months of the period, as (each month's first moment in UTC, its first day),
+    so a review's month is found by comparing moments, not by converting each one to London
+    time (at region size that conversion was most of the page)."""
+    first = london_date(query.since).replace(day=1)
+    moments, days = [], []
+    while (start := london_midnight(first)) < query.until:
+        moments.append(start)
+        days.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return moments, days
+
+
 def quality_view(query: MarketQuery) -> QualityView:
     by_category: dict[str, Tally] = defaultdict(Tally)
-    by_provider: dict[int, Tally] = defaultdict(Tally)
+    by_provider: dict[ProviderName, Tally] = defaultdict(Tally)
     by_month: dict[date, Tally] = defaultdict(Tally)
+    month_moments, month_days = _month_starts(query)
     for stars, helped, published_at, service in published_reviews(query):
         by_category[service.category].add(stars, helped)
-        by_provider[service.provider_id].add(stars, helped)
-        by_month[london_date(published_at).replace(day=1)].add(stars, helped)
-    providers = _provider_names(list(by_provider))
+        by_provider[ProviderName(service.provider_id, service.provider_name)].add(stars, helped)
+        by_month[month_days[bisect_right(month_moments, published_at) - 1]].add(stars, helped)
     decisions = dict(db.session.execute(
         sa.select(ReviewAction.action, sa.func.count(ReviewAction.id))
         .where(ReviewAction.created_at >= query.since, ReviewAction.created_at < query.until)
@@ -129,19 +152,8 @@ def quality_view(query: MarketQuery) -> QualityView:
     return QualityView(
         reports=reports,
         by_category=dict(by_category),
-        by_provider=sorted(((providers[pid], tally) for pid, tally in by_provider.items()),
-                           key=lambda item: (-item[1].reviews, item[0].name)),
+        by_provider=sorted(by_provider.items(), key=lambda item: (-item[1].reviews, item[0].name)),
         by_month=sorted(by_month.items()), decisions=decisions)
-
-
-def _provider_names(provider_ids: list[int]) -> dict[int, sa.Row]:
-    """(id, name) of each provider, a few thousand at a time (the list may be long)."""
-    found = {}
-    for start in range(0, len(provider_ids), 5000):
-        found.update((row.id, row) for row in db.session.connection().execute(
-            sa.select(Provider.id, Provider.name)
-            .where(Provider.id.in_(provider_ids[start:start + 5000]))))
-    return found
 
 
 def services_to_review(query: MarketQuery) -> list[Candidate]:
