@@ -175,17 +175,17 @@ class ViewFailed(Exception):
     pass
 
 
-def refresh_timings(url: str) -> list[tuple[str, float, float, str]]:
-    """The summary job: as the worker runs it before measuring, with nothing new, and after a
-    day's worth of new rows. (label, wall s, CPU s, its result)."""
+def refresh_timings(url: str, *, before: bool) -> list[tuple[str, float, float, str]]:
+    """The summary job: as the worker runs it before measuring (before=True); else with
+    nothing new, and after a day's worth of new rows. (label, wall s, CPU s, its result)."""
     from marketplace.commissioning.summary_refresh import refresh_summaries
     from marketplace.extensions import db
 
     app = fresh_app(url, migrate=False)
-    found = []
     with app.app_context():
-        for label in ("before measuring", "again, nothing new"):
-            found.append(_timed(label, refresh_summaries))
+        if before:
+            return [_timed("before measuring", refresh_summaries)]
+        found = [_timed("again, nothing new", refresh_summaries)]
         db.session.execute(sa.text(
             "INSERT INTO search_log_entries (query_text, filters, area, result_count, specialism, "
             "channel, created_at) SELECT query_text, filters, area, result_count, specialism, "
@@ -263,7 +263,7 @@ def main() -> None:
     with fresh_app(url, migrate=False).app_context():
         sizes = data_sizes()
     refresh = not (args.no_refresh or args.live)
-    refreshed = refresh_timings(url)[:1] if refresh else []
+    refreshed = refresh_timings(url, before=True) if refresh else []
     load_before = os.getloadavg()
     cpu_before = time.process_time()
     started = time.perf_counter()
@@ -272,7 +272,7 @@ def main() -> None:
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
     load_after = os.getloadavg()
     if refresh:
-        refreshed += refresh_timings(url)[1:]
+        refreshed += refresh_timings(url, before=False)
     result = table(timings)
     sizes_text = ", ".join(f"{count:,} {label}" for label, count in sizes.items())
     jobs = "\n".join(f"- market-summaries job, {label}: {wall:.1f} s wall, {job_cpu:.1f} s CPU "
