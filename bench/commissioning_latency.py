@@ -43,9 +43,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.generate_commissioning import COMMISSIONER_EMAIL, PASSWORD
-from bench.orders_throughput import engine_url, fresh_app, machine_description, percentile
+from bench.orders_throughput import (
+    append_section,
+    engine_url,
+    fresh_app,
+    machine_description,
+    percentile,
+)
 
-RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -282,15 +287,14 @@ def main() -> None:
              f"{load_after[2]:.2f}.")
     print(result, jobs, sizes_text, loads, f"{elapsed:.0f} s wall, {cpu:.0f} s CPU", sep="\n\n")
     if not args.no_results_file:
-        with RESULTS_FILE.open("a") as results:
-            results.write(
-                f"\n## Commissioners' views: p95 at region size (PostgreSQL, test client"
-                f"{'; live queries, summaries set aside' if args.live else ''})\n\n"
-                f"{machine_description()} `python -m bench.commissioning_latency --runs "
-                f"{args.runs} --warm {args.warm}`{' --no-refresh' if args.no_refresh else ''}"
-                f"{' --live' if args.live else ''}. "
-                f"Data: {sizes_text}. {loads} Measuring took {elapsed:.0f} s wall, {cpu:.0f} s "
-                f"CPU in this process.\n\n{result}\n\n{jobs}\n")
+        append_section(
+            "Commissioners' views: p95 at region size (PostgreSQL, test client"
+            f"{'; live queries, summaries set aside' if args.live else ''})",
+            f"{machine_description()} `python -m bench.commissioning_latency --runs "
+            f"{args.runs} --warm {args.warm}`{' --no-refresh' if args.no_refresh else ''}"
+            f"{' --live' if args.live else ''}. "
+            f"Data: {sizes_text}. {loads} Measuring took {elapsed:.0f} s wall, {cpu:.0f} s "
+            f"CPU in this process.\n\n{result}\n\n{jobs}\n")
 
 
 if __name__ == "__main__":

@@ -115,11 +115,16 @@ def machine_description() -> str:
             f"Python {platform.python_version()}.")
 
 
-def append_results(title: str, body: str) -> None:
-    """Append one "Money benchmarks" section. Another benchmark writes to the same file, so it
+def append_section(heading: str, body: str) -> None:
+    """Append one section to bench/RESULTS.md. Other benchmarks write to the same file, so it
     is opened for appending only, at the moment of writing, and nothing in it is rewritten."""
     with RESULTS_FILE.open("a") as results:
-        results.write(f"\n## Money benchmarks: {title}\n\n{body}")
+        results.write(f"\n## {heading}\n\n{body}")
+
+
+def append_results(title: str, body: str) -> None:
+    """Append one "Money benchmarks" section."""
+    append_section(f"Money benchmarks: {title}", body)
 
 
 # ---------------------------------------------------------------- the benchmark
