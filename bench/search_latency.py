@@ -505,7 +505,7 @@ def report(size: int, setup: dict, cold: dict, stats: dict, edits: dict, loads: 
     lines += [
         f"- Service layer, the same 300 queries again (results cached per index generation): "
         f"p50 {stats['repeat']['p50']:.1f} ms, p95 {stats['repeat']['p95']:.1f} ms",
-        f"- Whoosh index build (flask reindex rebuild): "
+        "- Whoosh index build (flask reindex rebuild): "
         + (f"{build:.1f} s ({build / size * 1000:.2f} ms per service; CPU "
            f"{setup['build_cpu_s']:.1f} s; load {setup['build_load']:.1f})" if build
            else "reused, not rebuilt in this run")
