@@ -8,7 +8,8 @@ is done or nothing is.
   and gets a pseudonym ("Former member 7F3K"), a unique email that cannot receive mail, a
   password no login can match, no area or interests, and closed_at. Migration 0025's triggers
   refuse a closed row with anything usable left on it, and refuse reopening it.
-- Their sessions end, their API tokens stop working, and supporter access both ways stops
+- Their sessions end, their API tokens and emailed links stop working, their copies of
+  their data are deleted, and supporter access both ways stops
   (the other side is told, without the name); invitation emails and the words describing the
   relationship go.
 - Each area removes what the person wrote or was told (plan, outcomes, notes, needs, messages,
@@ -33,12 +34,14 @@ from marketplace.accounts.mentions import Mentions
 from marketplace.accounts.models import (
     SELF_REGISTER_ROLES,
     ApiToken,
+    EmailLink,
     SupporterGrant,
     User,
     UserSession,
 )
 from marketplace.accounts.open_items import OpenItem, open_items
 from marketplace.budgets import closure as budgets
+from marketplace.datarights import closure as datarights
 from marketplace.enquiries import closure as enquiries
 from marketplace.errors import DomainError, Forbidden
 from marketplace.extensions import db
@@ -125,6 +128,7 @@ def close_account(person: User, *, password: str, withdraw_reviews: bool) -> Clo
         needs.forget_quotes_by(person.provider.id, mentions)
         providers.close_listing(person.provider, code)
     _end_access(person, old_email)
+    datarights.forget_exports(person)
     notifications.forget_messages(person, old_email, mentions)
     _pseudonymise(person, pseudonym)
     return ClosedAccount(pseudonym, withdraw_reviews)
@@ -153,8 +157,11 @@ def _mentions_of(person: User, pseudonym: str) -> Mentions:
 
 
 def _end_access(person: User, old_email: str) -> None:
-    """Sessions, API tokens and supporter access, both ways."""
+    """Sessions, API tokens, emailed links and supporter access, both ways."""
     sessions.end_sessions(person)
+    # A reset or confirmation link keeps the address it was sent to, and could open the account.
+    db.session.execute(sa.delete(EmailLink).where(EmailLink.user_id == person.id)
+                       .execution_options(synchronize_session=False))
     db.session.execute(sa.update(UserSession).where(UserSession.user_id == person.id)
                        .values(user_agent=""))
     now = utcnow()

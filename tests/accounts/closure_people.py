@@ -5,7 +5,8 @@ Marigold Fenwick-Osei holds a managed budget (the organisation approves each ord
 used nearly everything: a plan with an outcome her brother Rowan (her supporter) added, an
 order delivered, confirmed and reviewed (Bea's provider replied), an order she cancelled, a
 pledge to a pool she then left, a question to the provider with her contact details shared,
-a need she closed, and an API token. The words she and others wrote are distinctive, so a scan
+a need she closed, an API token, a password reset link she never used and a ready copy of
+her data. The words she and others wrote are distinctive, so a scan
 of the database can look for them.
 """
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from marketplace.accounts import home_area, supporters
+from marketplace.accounts import home_area, password_reset, supporters
 from marketplace.api import auth
 from marketplace.budgets import plans
 from marketplace.budgets import services as budget_services
+from marketplace.datarights import exports
 from marketplace.enquiries import services as enquiries
 from marketplace.extensions import db
 from marketplace.needs import services as needs
@@ -143,6 +145,10 @@ def rich_holder() -> Holder:
     orders.act_on_order(holder, orders.place_order(holder, holder.id, orders.OrderRequest(
         budget_id=budget.id, service_id=service.id, quantity=2)).id, "cancel")
     db.session.commit()
+    password_reset.request_password_reset(EMAIL)  # a link, still unused, to her address
+    exports.request_export(holder)
+    db.session.commit()
+    exports.prepare_waiting_exports("closure-test")  # a ready copy of all of this
 
     return Holder(
         user=holder, budget=budget, provider=provider, service=service, group_service=group,

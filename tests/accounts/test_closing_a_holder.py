@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import ApiToken, SupporterGrant, User, UserSession
 from marketplace.budgets.models import Budget, Outcome
+from marketplace.datarights.models import DataExport, DataExportFile
 from marketplace.extensions import db
 from marketplace.ledger import services as ledger
 from marketplace.ledger.checks import check_ledger
@@ -55,6 +56,8 @@ def _close(client, **fields):
 def test_after_closing_nothing_of_hers_is_left_in_any_table(app):
     holder = rich_holder()
     assert where_found(holder.secrets), "the journey should have left her words everywhere"
+    assert ("email_links", "email", EMAIL.lower()) in where_found([EMAIL])
+    assert db.session.scalar(sa.select(DataExport.status)) == "ready"
     before = _records(holder)
     her = browser(app, holder.user)
     page = her.get("/account/close")
@@ -68,6 +71,9 @@ def test_after_closing_nothing_of_hers_is_left_in_any_table(app):
 
     db.session.expire_all()
     assert where_found(holder.secrets) == []
+    # Her copy of her data is compressed, so the scan cannot read it: it must be gone.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataExportFile)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataExport)) == 0
     closed = db.session.get(User, holder.user.id)
     assert PSEUDONYM.match(closed.display_name)
     assert closed.email.endswith("@closed.invalid") and not closed.is_active_account

@@ -80,6 +80,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.scripts_off = options.get("java_script_enabled") is False
         return page
 
     yield open_page
@@ -95,6 +96,10 @@ def check_accessibility():
     axe = Axe()
 
     def check(page, label: str) -> None:
+        # axe is JavaScript: in a page with scripts off its evaluate waits for ever.
+        assert not getattr(page, "scripts_off", False), (
+            f"axe cannot check the {label} page: its scripts are off; check it in a page "
+            "with scripts on")
         # Layout rules (target size, reflow, contrast) are only true once the stylesheets
         # apply: a page whose text has arrived may still be loading them on a busy machine.
         page.wait_for_load_state("load")

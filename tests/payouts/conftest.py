@@ -26,7 +26,8 @@ from tests.factories import (
     make_user,
 )
 
-STRIPE_FIXTURES = Path("/work/shared/stripe/fixtures3.json")
+#: Stripe's example transfer object, from stripe-mock's fixtures3.json (shared/stripe).
+EXAMPLE_TRANSFER = Path(__file__).with_name("stripe_transfer.json")
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def market(app):
 
 
 def example_transfer() -> dict:
-    return json.loads(STRIPE_FIXTURES.read_text())["resources"]["transfer"]
+    return json.loads(EXAMPLE_TRANSFER.read_text())
 
 
 class FakeGateway:
