@@ -212,9 +212,12 @@ POOL_PARAMETER_NAMES = ["sessions", "min_members", "max_members", "closing_date"
 #: The needs API's fields (api/need_models.py), besides those named above.
 NEED_PARAMETER_NAMES = ["words", "local_authority", "postcode_district", "timing",
                         "budget_low_pence", "budget_high_pence", "would_pool", "group_size",
-                        "peers_consent", "price_pence", "price_unit", "expires_on", "message"]
+                        "peers_consent", "price_pence", "price_unit", "expires_on", "message",
+                        "specialism"]
 #: The enquiries API's fields (api/enquiries.py), besides those named above.
 ENQUIRY_PARAMETER_NAMES = ["text", "shown_as"]
+#: The reviews API's fields (api/review_models.py), besides those named above.
+REVIEW_PARAMETER_NAMES = ["stars", "helped", "reason"]
 #: A holder's home area (PATCH /me, api/private_models.MeRequest).
 ME_PARAMETER_NAMES = ["local_authority", "postcode_district", "interests"]
 
@@ -228,7 +231,8 @@ class ErrorDetail(Shape):
     message: str = Field(description="What went wrong, in plain English.")
     parameter: _one_of(SEARCH_PARAMETER_NAMES + PRIVATE_PARAMETER_NAMES
                        + POOL_PARAMETER_NAMES + NEED_PARAMETER_NAMES
-                       + ME_PARAMETER_NAMES + ENQUIRY_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
+                       + ME_PARAMETER_NAMES + ENQUIRY_PARAMETER_NAMES
+                       + REVIEW_PARAMETER_NAMES) = Field(  # type: ignore[valid-type]
         None, description="The query parameter, header (Idempotency-Key), request body "
         "field, or 'body' for the request body as a whole, that was wrong, when one was.",
         json_schema_extra=lambda schema: schema.pop("default", None))

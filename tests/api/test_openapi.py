@@ -77,3 +77,18 @@ def test_the_error_body_is_described_exactly(openapi_document):
         "$ref": "#/components/schemas/Error"}
     for path in ("/services/{service_id}", "/providers/{provider_id}"):
         assert "404" in openapi_document["paths"][path]["get"]["responses"]
+
+
+def test_every_request_field_can_be_named_by_an_error(openapi_document):
+    """A 400 names the field that was wrong; the error schema must allow every field a request
+    body has, or a caller validating answers against the document rejects a true one."""
+    schemas = openapi_document["components"]["schemas"]
+    nameable = set(schemas["ErrorDetail"]["properties"]["parameter"]["enum"])
+    fields = set()
+    for operations in openapi_document["paths"].values():
+        for operation in operations.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body and "$ref" in body["schema"]:
+                name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+                fields |= set(schemas[name].get("properties", {}))
+    assert "specialism" in fields and fields - nameable == set()
