@@ -9,8 +9,9 @@ LongTail added so that descriptions carry a Zipf-like spread of words instead of
 same templates. Same seed, same rows. The schema is created with metadata.create_all (this is a
 benchmark fixture, not the app's database); rows go in with SQLAlchemy Core bulk inserts in
 chunks, providers' owners first, then providers, then services, all in one transaction. The
-target must hold no providers yet. No search index is built and no outbox entries are written:
-the benchmark builds its index from these rows. Every provider account's password is
+target must hold no providers yet. No search index is built and no outbox entries are
+written: the benchmark builds its index from these rows (the open data feed's words and
+schedule rules are worked out, as the app keeps them). Every provider account's password is
 "pathways-demo" (one hash, reused).
 """
 from __future__ import annotations
@@ -46,6 +47,7 @@ def generate_market(
     from marketplace.demo.market import check_market, default_long_tail
     from marketplace.demo.market import generate_market as generate_rows
     from marketplace.extensions import db
+    from marketplace.openreferral import upkeep
     from marketplace.providers.models import Provider, Service
 
     started = time.perf_counter()
@@ -87,6 +89,10 @@ def generate_market(
                             (Service.__table__, service_rows)):
             for start in range(0, len(rows), CHUNK_SIZE):
                 connection.execute(table.insert(), rows[start:start + CHUNK_SIZE])
+        # Rows went in without the ORM, so the open data feed's words and schedule rules
+        # are worked out here, as migration 0029 does for a database with services in it.
+        upkeep.refresh_all(connection)
+        upkeep.add_text_search(connection)
         if engine.dialect.name == "postgresql":
             # Ids were given explicitly, so move the sequences past them for later inserts.
             for table in ("users", "providers", "services"):

@@ -28,7 +28,7 @@ from marketplace.commissioning.summary_models import SearchCountDaily, SpendDail
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
-from marketplace.openreferral.models import DeletedService  # noqa: F401
+from marketplace.openreferral.models import DeletedService, ServiceScheduleRule  # noqa: F401
 from marketplace.datarights.models import DataExport, DataExportFile, InformationView  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,
@@ -36,6 +36,10 @@ from marketplace.payouts.models import (  # noqa: F401
     PayoutRun,
     ProviderPayoutDetails,
 )
+from marketplace.openreferral import upkeep as _feed_upkeep  # noqa: E402
+
+# Every save of a service (or a provider's name) keeps the feed's words and schedule rules.
+_feed_upkeep.listen()
 
 
 # SQLite checks foreign keys only on connections that ask (the default is off, and the setting

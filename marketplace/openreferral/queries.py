@@ -7,8 +7,9 @@ Invariants:
   or its provider's updated_at): live ones that match the other filters, and, whatever the
   other filters say, every paused, removed or deleted one, so a harvester never misses a
   withdrawal. Deleted ones come from the feed's own notes (models.DeletedService).
-- Every filter given must hold (AND). Most are SQL; day, start_time and end_time read the
-  schedule words (schedules.py) in Python, over the rows the SQL filters left.
+- Every filter given must hold (AND), all in SQL: `search` over each service's feed words
+  and day, start_time and end_time over the rules read from its schedule words, both kept
+  by upkeep.py.
 - Rows are in service id order (then delivery mode order for service-at-locations), so pages
   neither overlap nor skip while the data stands still.
 
@@ -26,11 +27,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from marketplace import areas, vocabulary
+from marketplace import areas
 from marketplace.extensions import db
-from marketplace.openreferral import locations, schedules
+from marketplace.openreferral import locations
 from marketplace.openreferral.mapping import AGE_LIMITS
-from marketplace.openreferral.models import DeletedService
+from marketplace.openreferral.models import DeletedService, ServiceFeedWords, ServiceScheduleRule
 from marketplace.openreferral.params import Filters, Paging
 from marketplace.openreferral.taxonomies import Taxonomy, Term
 from marketplace.providers.models import Provider, Service
@@ -59,40 +60,56 @@ def _is_empty(column):
     return sa.or_(column.is_(None), sa.cast(column, sa.Text).in_(["[]", "null"]))
 
 
-#: Marks that separate words in what people write; apostrophes join ("carer's" is "carers",
-#: as synonyms.words_of reads a query).
-_SEPARATORS = ".,;:!?()[]/&+\"-\n\t"
-_JOINERS = "'\u2019"
 #: Words shorter than this match whole (or with an s): "pa" must not find "painting".
 _PREFIX_FROM = 4
 
 
-def _words_column(text):
-    for mark in _SEPARATORS:
-        text = sa.func.replace(text, mark, " ")
-    for mark in _JOINERS:
-        text = sa.func.replace(text, mark, "")
-    return sa.literal_column("' '", sa.String) + sa.func.lower(text) + " "
-
-
-def _phrase(haystack, phrase: str):
+def _like(phrase: str):
+    words = ServiceFeedWords.words
     if len(phrase) >= _PREFIX_FROM:
-        return haystack.like(f"% {phrase}%")
-    return sa.or_(haystack.like(f"% {phrase} %"), haystack.like(f"% {phrase}s %"))
+        return words.like(f"% {phrase}%")
+    return sa.or_(words.like(f"% {phrase} %"), words.like(f"% {phrase}s %"))
+
+
+def _text_query(phrase: str) -> str:
+    """The same match as _like, as a PostgreSQL text-search query: the phrase's words in a
+    row, the last one as a prefix ("peer <-> support:*"), a short one whole or with an s."""
+    *first, last = phrase.split()
+    ending = f"{last}:*" if len(phrase) >= _PREFIX_FROM else f"({last} | {last}s)"
+    return " <-> ".join([*first, ending])
 
 
 def _search(text: str):
-    """Every word (or, with synonyms.txt, one of its alternatives) is found in the title,
-    description, tags, main category or provider name: at the start of a word there, or as
-    a whole word when it is short."""
+    """Every word (or, with synonyms.txt, one of its alternatives) is found in the service's
+    words (upkeep.words: title, description, tags, main category and provider name): at the
+    start of a word there, or as a whole word when it is short."""
     units = synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(text)
-    category = sa.case(dict(vocabulary.CATEGORIES), value=Service.category, else_="")
-    haystack = _words_column(
-        Service.title + " " + Service.description + " " + sa.cast(Service.tags, sa.Text)
-        + " " + category + " " + Provider.name)
-    # synonyms.words_of gives only [a-z0-9] words: nothing in them is a LIKE wildcard.
-    return [sa.or_(*(_phrase(haystack, phrase) for phrase in (unit.text, *unit.alternatives)))
-            for unit in units]
+    # synonyms.words_of gives only [a-z0-9] words: nothing in them is a LIKE wildcard or a
+    # text-search operator.
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = " & ".join(
+            "(" + " | ".join(_text_query(phrase) for phrase in (unit.text, *unit.alternatives))
+            + ")" for unit in units)
+        found = sa.literal_column("service_feed_words.vector").op("@@")(
+            sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query))
+    else:
+        found = sa.and_(*(sa.or_(*(_like(phrase) for phrase in (unit.text, *unit.alternatives)))
+                          for unit in units))
+    return [Service.id.in_(sa.select(ServiceFeedWords.service_id).where(found))]
+
+
+def _on_schedule(filters: Filters):
+    """A rule read from its schedule words (upkeep.rules) runs on the day asked for, opening
+    at start_time or later and closing at end_time or earlier: one rule meets them all (a
+    time the words do not give never matches a time asked for)."""
+    found = [ServiceScheduleRule.service_id == Service.id]
+    if filters.day is not None:
+        found.append(ServiceScheduleRule.days.like(f"%{filters.day}%"))
+    if filters.start_time is not None:
+        found.append(ServiceScheduleRule.opens_at >= filters.start_time)
+    if filters.end_time is not None:
+        found.append(ServiceScheduleRule.closes_at <= filters.end_time)
+    return sa.exists().where(*found)
 
 
 def _term(term: Term):
@@ -145,11 +162,15 @@ def _changed(filters: Filters, *, reviews: bool = True) -> list:
     since = filters.modified_after
     if since is None:
         return []
-    changes = [Service.updated_at >= since, Provider.updated_at >= since]
+    # One select per table, each read from its updated_at index, rather than an OR over a
+    # join, which PostgreSQL can only answer by reading every service.
+    changed, owner = so.aliased(Service), so.aliased(Provider)
+    changes = [sa.select(changed.id).where(changed.updated_at >= since),
+               sa.select(changed.id).join(owner, owner.id == changed.provider_id)
+               .where(owner.updated_at >= since)]
     if reviews:
-        changes.append(Service.id.in_(sa.select(Review.service_id)
-                                      .where(Review.updated_at >= since)))
-    return [sa.or_(*changes)]
+        changes.append(sa.select(Review.service_id).where(Review.updated_at >= since))
+    return [Service.id.in_(sa.union(*changes))]
 
 
 def _live_conditions(filters: Filters) -> list:
@@ -165,18 +186,17 @@ def _live_conditions(filters: Filters) -> list:
     found += _ages(filters)
     if filters.district:
         found.append(_covers(filters.district))
+    if filters.by_schedule:
+        found.append(_on_schedule(filters))
     return found
 
 
 def _live(filters: Filters, *columns):
+    # An outer join (every service has its provider, so no row changes): PostgreSQL then
+    # leaves the providers out of a query whose filters do not read them.
     return (sa.select(Service.id.label("id"), *columns)
-            .join(Provider, Provider.id == Service.provider_id)
+            .outerjoin(Provider, Provider.id == Service.provider_id)
             .where(*_live_conditions(filters)))
-
-
-def _on_schedule(filters: Filters, schedule: str, weekends: bool) -> bool:
-    return any(rule.matches(filters.day, filters.start_time, filters.end_time)
-               for rule in schedules.read_schedule(schedule or "", bool(weekends)))
 
 
 def _withdrawn(filters: Filters) -> list:
@@ -194,15 +214,6 @@ def _withdrawn(filters: Filters) -> list:
     return [kept, gone]
 
 
-def _schedule_rows(filters: Filters) -> list[Listed]:
-    """Every listed row, in order, when day or times are asked for (read in Python)."""
-    live = db.session.execute(_live(filters, Service.schedule, Service.weekends)).all()
-    rows = [Listed(row.id) for row in live if _on_schedule(filters, row.schedule, row.weekends)]
-    for select in _withdrawn(filters):
-        rows += [Listed(row.id, row.state) for row in db.session.execute(select)]
-    return sorted(rows, key=lambda row: row.service_id)
-
-
 def _service_union(filters: Filters):
     return sa.union_all(
         _live(filters, sa.literal_column("'active'", sa.String).label("state")),
@@ -211,9 +222,6 @@ def _service_union(filters: Filters):
 
 def service_page(filters: Filters, paging: Paging) -> tuple[int, list[Listed]]:
     """How many services match, and this page of them."""
-    if filters.by_schedule:
-        rows = _schedule_rows(filters)
-        return len(rows), rows[paging.offset:paging.offset + paging.per_page]
     if filters.modified_after is None:
         selected = _live(filters).subquery()
         total = db.session.scalar(sa.select(sa.func.count()).select_from(selected))
@@ -230,11 +238,6 @@ def service_page(filters: Filters, paging: Paging) -> tuple[int, list[Listed]]:
 def every_service(filters: Filters) -> Iterator[list[Listed]]:
     """Every matching service, in batches of STREAM_BATCH (by id, so each batch is one
     short query and the stream holds no cursor open between them)."""
-    if filters.by_schedule:
-        rows = _schedule_rows(filters)
-        for start in range(0, len(rows), STREAM_BATCH):
-            yield rows[start:start + STREAM_BATCH]
-        return
     union = _service_union(filters)
     after = 0
     while True:
@@ -255,13 +258,6 @@ def _modes_union(filters: Filters):
 
 def service_at_location_page(filters: Filters, paging: Paging) -> tuple[int, list[Listed]]:
     """Live services' locations (one per delivery mode) matching the filters."""
-    if filters.by_schedule:
-        live = db.session.execute(_live(filters, Service.schedule, Service.weekends,
-                                        Service.delivery_modes).order_by(Service.id)).all()
-        rows = [Listed(row.id, mode=mode) for row in live
-                if _on_schedule(filters, row.schedule, row.weekends)
-                for mode in locations.MODES if mode in (row.delivery_modes or [])]
-        return len(rows), rows[paging.offset:paging.offset + paging.per_page]
     union = _modes_union(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(union))
     page = db.session.execute(sa.select(union.c.id, union.c.rank)

@@ -52,7 +52,8 @@ class Provider(db.Model):
     local_authority: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     postcode_district: so.Mapped[str] = so.mapped_column(sa.String(8), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow,
+                                                       index=True)
 
     owner: so.Mapped["User"] = so.relationship(back_populates="provider")  # noqa: F821
     services: so.Mapped[list["Service"]] = so.relationship(
@@ -115,7 +116,8 @@ class Service(db.Model):
     rating_centi: so.Mapped[int | None] = so.mapped_column(sa.Integer, nullable=True)
     review_count: so.Mapped[int] = so.mapped_column(sa.Integer, default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow,
+                                                       index=True)
 
     provider: so.Mapped[Provider] = so.relationship(back_populates="services")
 

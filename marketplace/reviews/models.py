@@ -39,7 +39,8 @@ class Review(db.Model):
     #: What the detectors found, in words a moderator reads (JSON list of strings).
     held_reasons: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow,
+                                                       index=True)
     published_at: so.Mapped[datetime | None] = so.mapped_column(nullable=True)
     #: A 1 or 2 star review with nothing else found waits until then (the provider's chance
     #: to reply), and the worker publishes it (reviews/hold.py). Null: no short hold.
