@@ -125,6 +125,8 @@ class Service(db.Model):
         sa.CheckConstraint("price_pence >= 0", name="price_not_negative"),
         sa.CheckConstraint(one_of("status", SERVICE_STATUSES), name="status_known"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        # Live services in id order: the open data feed counts and pages them from it.
+        sa.Index("ix_services_status_id", "status", "id"),
         sa.CheckConstraint(
             "rating_centi IS NULL OR (rating_centi >= 0 AND rating_centi <= 500)",
             name="rating_in_range",

@@ -9,7 +9,8 @@ Adds the tables `service_feed_words` and `service_schedule_rules`, then works bo
 every service already listed (openreferral/upkeep.refresh_all, in batches), so an existing
 database upgrades with its services searchable at once. On PostgreSQL the words also get a
 generated text-search vector with a GIN index (upkeep.add_text_search). Services, providers
-and reviews get an index on updated_at, which `modified_after` (a harvest of changes) reads.
+and reviews get an index on updated_at, which `modified_after` (a harvest of changes) reads,
+and services one on (status, id), from which the feed counts and pages live services.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -58,12 +59,16 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(batch_op.f(f'ix_{table}_updated_at'), ['updated_at'],
                                   unique=False)
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.create_index('ix_services_status_id', ['status', 'id'], unique=False)
     connection = op.get_bind()
     upkeep.refresh_all(connection)
     upkeep.add_text_search(connection)
 
 
 def downgrade():
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.drop_index('ix_services_status_id')
     for table in CHANGED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table}_updated_at'))
