@@ -20,6 +20,10 @@ leaves them as they are) and is timed; after measuring, the job runs again with 
 do, then after a day's worth of searches (5,500, copied) is logged late for yesterday, so it
 summarises that day again; each timed. (The copies stay in the database.)
 
+The statement POST only records a draft for the worker; after measuring, the worker's
+`statement-drafts` job is timed writing DRAFTS_TIMED of them, one a run (a job time, not a
+page time), and the drafts the POSTs asked for are deleted.
+
 `--live` measures the views as they were before the summaries, every figure worked out from
 the source rows: the summaries' recorded settings are set aside for the run (a summary whose
 settings differ from the app's is not read) and put back afterwards, so the job need not
@@ -52,6 +56,8 @@ from bench.orders_throughput import (
 )
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: Drafts the statement-drafts job is timed writing, after measuring.
+DRAFTS_TIMED = 5
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -115,7 +121,8 @@ def views(client, token: str) -> list[tuple[str, str, str, dict]]:
         ("spend, a year", "GET",
          f"/commissioning/spend?start={(end - timedelta(days=364)).isoformat()}", {}),
         ("quality and services to review", "GET", "/commissioning/quality", {}),
-        ("market position statement draft (POST)", "POST", "/commissioning/statements",
+        ("market position statement draft asked for (POST; the worker writes it)", "POST",
+         "/commissioning/statements",
          {"data": {"start": (end - timedelta(days=89)).isoformat(), "end": end.isoformat()}}),
     ]
     if listed:
@@ -202,6 +209,35 @@ def refresh_timings(url: str, *, before: bool) -> list[tuple[str, float, float, 
     return found
 
 
+def drafting_timings(url: str, drafts: int, after_id: int) -> list[tuple[float, float, float]]:
+    """The worker's statement-drafts job writing the drafts the timed POSTs asked for, one
+    draft a run (as the job does, in one transaction with its commit): (wall s, CPU s of
+    this process, CPU s of its PostgreSQL backend) per draft. The statements the POSTs asked
+    for (ids above after_id) are then deleted, so runs do not pile them up."""
+    from marketplace.commissioning.disclosure import current_rule
+    from marketplace.commissioning.statements import prepare_waiting_drafts
+    from marketplace.extensions import db
+
+    app = fresh_app(url, migrate=False)
+    found = []
+    with app.app_context():
+        pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+        for _ in range(drafts):
+            database, cpu, started = backend_cpu_seconds(pid), time.process_time(), \
+                time.perf_counter()
+            report = prepare_waiting_drafts(current_rule(), limit=1)
+            db.session.commit()
+            assert report.failed == 0, report
+            if not report.written:  # fewer POSTs than drafts to time
+                break
+            found.append((time.perf_counter() - started, time.process_time() - cpu,
+                          backend_cpu_seconds(pid) - database))
+        db.session.execute(sa.text("DELETE FROM market_position_statements WHERE id > :after"),
+                           {"after": after_id})
+        db.session.commit()
+    return found
+
+
 @contextmanager
 def summaries_set_aside(url: str):
     """Every summary unread while inside (its settings no longer match the app's), then as it
@@ -266,7 +302,12 @@ def main() -> None:
         parser.error("give the PostgreSQL --database-url that bench.generate_commissioning filled")
     url = engine_url(args.database_url)
     with fresh_app(url, migrate=False).app_context():
+        from marketplace.extensions import db
+
         sizes = data_sizes()
+        last_statement = db.session.scalar(sa.text(
+            "SELECT coalesce(max(id), 0) FROM market_position_statements"))
+        db.session.rollback()
     refresh = not (args.no_refresh or args.live)
     refreshed = refresh_timings(url, before=True) if refresh else []
     load_before = os.getloadavg()
@@ -278,10 +319,16 @@ def main() -> None:
     load_after = os.getloadavg()
     if refresh:
         refreshed += refresh_timings(url, before=False)
+    drafted = drafting_timings(url, DRAFTS_TIMED, last_statement)
     result = table(timings)
     sizes_text = ", ".join(f"{count:,} {label}" for label, count in sizes.items())
     jobs = "\n".join(f"- market-summaries job, {label}: {wall:.1f} s wall, {job_cpu:.1f} s CPU "
                      f"in this process ({outcome})" for label, wall, job_cpu, outcome in refreshed)
+    walls = sorted(wall for wall, _, _ in drafted)
+    jobs += (f"\n- statement-drafts job, writing one draft (the worker's time, not a page's), "
+             f"{len(drafted)} runs: p50 {statistics.median(walls):.1f} s, max {walls[-1]:.1f} s "
+             f"wall; mean {statistics.mean(c for _, c, _ in drafted):.1f} s CPU in this "
+             f"process, {statistics.mean(d for _, _, d in drafted):.1f} s database CPU")
     loads = (f"Load average (1, 5, 15 min): before {load_before[0]:.2f} {load_before[1]:.2f} "
              f"{load_before[2]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
              f"{load_after[2]:.2f}.")

@@ -75,22 +75,25 @@ class DailySummary:
         return [*([self.moment >= since] if since is not None else []), self.moment < until]
 
     def rows(self, covered: Coverage, by: list[str],
-             where: Callable[[Mapping], list] | None = None) -> sa.Subquery:
+             where: Callable[[Mapping], list] | None = None, summed: bool = True) -> sa.Subquery:
         """Rows of `by` and the measures for the covered period: the summary's days and the
-        live tail, each already summed by `by` (one row per part and group)."""
+        live tail, each already summed by `by` (one row per part and group). summed=False
+        leaves the summary's rows as they are (one per day and group), for a caller that
+        sums them again anyway and whose groups are nearly all one row."""
         parts = []
         if covered.reads_summary:
             # Summed here, where the planner knows the table, it aggregates by hashing in
             # little memory; summing the union instead sorted 180,000 rows on disk.
             table = self.table
             grouped = [table.c[name] for name in by]
-            parts.append(sa.select(*grouped, *(sa.func.sum(table.c[name]).label(name)
-                                               for name, _ in self.measures))
-                         .where(*([table.c.day >= covered.summary_from]
-                                  if covered.summary_from != date.min else []),
-                                table.c.day < covered.summary_to,
-                                *(where(table.c) if where else []))
-                         .group_by(*grouped))
+            measures = [sa.func.sum(table.c[name]).label(name) if summed else table.c[name]
+                        for name, _ in self.measures]
+            chosen = (sa.select(*grouped, *measures)
+                      .where(*([table.c.day >= covered.summary_from]
+                               if covered.summary_from != date.min else []),
+                             table.c.day < covered.summary_to,
+                             *(where(table.c) if where else [])))
+            parts.append(chosen.group_by(*grouped) if summed else chosen)
         if covered.live_until is not None:
             parts.append(self.source(covered.live_since, covered.live_until, by, where))
         return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from marketplace.budgets.services import pay_due_instalments
 from marketplace.commissioning.decisions import remind_due
+from marketplace.commissioning.disclosure import current_rule
+from marketplace.commissioning.statements import prepare_waiting_drafts
 from marketplace.commissioning.summary_refresh import refresh_summaries
 from marketplace.commissioning.summary_state import REFRESH_EVERY
-from marketplace.jobs import DailyAt, JobContext, scheduled_job
+from marketplace.jobs import DailyAt, Every, JobContext, scheduled_job
 from marketplace.times import london_today
 
 
@@ -42,3 +44,19 @@ def market_summaries(context: JobContext) -> str:
     twice.
     """
     return refresh_summaries()
+
+
+@scheduled_job("statement-drafts", Every(minutes=1))
+def statement_drafts(context: JobContext) -> str:
+    """Writes the market position statements commissioners asked for from the figures of
+    their period (commissioning/statements.py), oldest first, in one transaction with the
+    run's record; one that cannot be written is marked failed for its page to say so.
+
+    Running it twice is harmless: it writes only statements still "preparing" and marks each
+    "draft" as it writes it, so a second run finds nothing left; a run that fails or loses its
+    lease rolls back whole, leaving them preparing for the next run, and the runner never
+    runs it twice at once.
+    """
+    report = prepare_waiting_drafts(current_rule())
+    words = f"Wrote {report.written} draft statement{'' if report.written == 1 else 's'}"
+    return words + (f"; {report.failed} failed." if report.failed else ".")

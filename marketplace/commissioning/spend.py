@@ -120,10 +120,12 @@ def _facts(query: MarketQuery) -> sa.CTE:
     support, area (the holder's home authority, else the service's), district, funding
     stream, route, and whether the provider is user-led or a micro-provider, as listed now.
     Narrowed by the query's kind of support and area."""
+    # Not summed first: nearly every (month, holder, service) has one summary row, so grouping
+    # them only cost time (a tenth of the query at region size).
     rows = spend_days.SUMMARY.rows(coverage(SPEND, spend_days.settings(), query.since,
                                             query.until),
                                    ["month", "holder_id", "stream_id", "service_id",
-                                    "provider_id", "route"])
+                                    "provider_id", "route"], summed=False)
     home = User.home_authority != ""
     authority = sa.case((home, User.home_authority), else_=_service_authority())
     district = sa.case((home, User.home_district),
@@ -144,7 +146,20 @@ def _facts(query: MarketQuery) -> sa.CTE:
             .where(*wanted).cte("spend_facts"))
 
 
+def _roomy_planner() -> None:
+    """On PostgreSQL, for the rest of this transaction: sorts and hashes of the spending rows
+    in memory (a year is 90,000 rows, ten sorts of them; the default 4 MB spilled each to
+    disk); no JIT compilation (the plan's cost crosses jit_above_cost, and compiling it took
+    longer, 140 ms, than running it gained); and no parallel workers (the budgets' query
+    waited 100 ms for workers that then did almost nothing, on a busy two-core machine)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 def spend(query: MarketQuery) -> Spend:
+    _roomy_planner()
     facts = _facts(query)
     breakdowns = {"total": None, "category": facts.c.category, "area": facts.c.authority,
                   "month": facts.c.month, "stream": facts.c.stream_id, "route": facts.c.route}
@@ -180,6 +195,7 @@ def budgets_in_period(query: MarketQuery) -> Budgets:
     """ASCOF 3D and budget used. An allocation runs [period_start, period_end); a person's
     area is their home authority (and district). The category filter does not apply: a
     budget is not for one kind of support."""
+    _roomy_planner()
     first, after = london_date(query.since), london_date(query.until - timedelta(seconds=1)) \
         + timedelta(days=1)
     chosen = (sa.select(Budget.id, Budget.holder_id, Budget.route, Budget.planned_pence)
@@ -189,23 +205,22 @@ def budgets_in_period(query: MarketQuery) -> Budgets:
         chosen = chosen.join(User, User.id == Budget.holder_id).where(
             *([User.home_authority == query.authority] if query.authority else []),
             *([User.home_district == query.district] if query.district else []))
-    # Worked out once (PostgreSQL materialises a CTE read twice), read for both sums.
-    in_period = chosen.cte("budgets_in_period")
-    holders = (sa.select(in_period.c.holder_id,
-                         sa.func.sum(in_period.c.planned_pence).label("allocated"),
-                         sa.func.max(sa.case((in_period.c.route == "direct", 1), else_=0))
-                         .label("direct"))
-               .group_by(in_period.c.holder_id).subquery())
-    # The budgets' ids chosen again, not read from the CTE: PostgreSQL then knows how many
-    # there are and joins them to the spending rows in one pass (from the CTE it guessed 200
-    # and looked each of 68,000 budgets up in turn).
-    spent = _spent_to(query, chosen.with_only_columns(Budget.id))
+    # Each budget of the period with what it spent (summed by budget first, from the summary's
+    # budget column), then one row per person: one pass over the budgets, where reading them
+    # twice (for the allocations, then to choose the spending rows) took twice as long.
+    per_budget = chosen.subquery()
+    spent = _spent_by_budget(query)
+    holders = (sa.select(per_budget.c.holder_id,
+                         sa.func.sum(per_budget.c.planned_pence).label("allocated"),
+                         sa.func.max(sa.case((per_budget.c.route == "direct", 1), else_=0))
+                         .label("direct"),
+                         sa.func.coalesce(sa.func.sum(spent.c.spent_pence), 0).label("spent"))
+               .select_from(per_budget)
+               .outerjoin(spent, spent.c.budget_id == per_budget.c.id)
+               .group_by(per_budget.c.holder_id))
     # One row for everyone, summed in the database: tens of thousands of people, whose rows
     # took longer to fetch than to add up.
-    per_person = (sa.select(holders.c.allocated, holders.c.direct,
-                            sa.func.coalesce(spent.c.spent_pence, 0).label("spent"))
-                  .select_from(holders)
-                  .outerjoin(spent, spent.c.holder_id == holders.c.holder_id).subquery())
+    per_person = holders.subquery()
     has_share = per_person.c.allocated > 0
     people, direct, used_sum, used_people = db.session.execute(sa.select(
         sa.func.count(), sa.func.sum(per_person.c.direct),
@@ -217,14 +232,13 @@ def budgets_in_period(query: MarketQuery) -> Budgets:
                    used_sum=float(used_sum or 0), used_people=int(used_people))
 
 
-def _spent_to(query: MarketQuery, budget_ids: sa.Select) -> sa.Subquery:
-    """(holder_id, spent_pence): what each holder's budgets (of budget_ids) spent from the
-    start to the end of the period."""
+def _spent_by_budget(query: MarketQuery) -> sa.Subquery:
+    """(budget_id, spent_pence): what each budget spent from the start to the end of the
+    period."""
     covered = coverage(SPEND, spend_days.settings(), None, query.until)
-    rows = spend_days.SUMMARY.rows(covered, ["holder_id"],
-                                   lambda column: [column["budget_id"].in_(budget_ids)])
-    return (sa.select(rows.c.holder_id, sa.func.sum(rows.c.spent_pence).label("spent_pence"))
-            .group_by(rows.c.holder_id).subquery())
+    rows = spend_days.SUMMARY.rows(covered, ["budget_id"])
+    return (sa.select(rows.c.budget_id, sa.func.sum(rows.c.spent_pence).label("spent_pence"))
+            .group_by(rows.c.budget_id).subquery())
 
 
 def pools(query: MarketQuery) -> tuple[PoolTotals, PoolTotals]:

@@ -12,7 +12,9 @@ from marketplace.columns import one_of
 from marketplace.extensions import db
 from marketplace.times import utcnow
 
-STATEMENT_STATES = ("draft", "published")
+#: "preparing": asked for, the worker's statement-drafts job writes its sections; "failed":
+#: the job could not write them (the commissioner can ask again); then "draft", "published".
+STATEMENT_STATES = ("preparing", "failed", "draft", "published")
 #: (field, heading): the sections, in the order a statement reads.
 SECTIONS: list[tuple[str, str]] = [
     ("introduction", "About this statement"),
@@ -44,7 +46,7 @@ class MarketPositionStatement(db.Model):
     __table_args__ = (
         sa.CheckConstraint(one_of("state", STATEMENT_STATES), name="state_known"),
         sa.CheckConstraint("period_end >= period_start", name="period_in_order"),
-        sa.CheckConstraint("state = 'draft' OR published_at IS NOT NULL",
+        sa.CheckConstraint("state <> 'published' OR published_at IS NOT NULL",
                            name="published_has_a_date"),
     )
 

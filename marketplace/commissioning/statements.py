@@ -8,7 +8,9 @@ person. Once published a statement no longer changes; a new period gets a new st
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,6 +32,10 @@ from marketplace.times import format_date, london_day_bounds, utcnow
 
 #: How many of the biggest gaps a draft names.
 GAPS_NAMED = 5
+#: Drafts the worker writes in one run (each takes a second or two at region size).
+DRAFTS_PER_RUN = 5
+
+log = logging.getLogger(__name__)
 
 
 class StatementPublished(DomainError):
@@ -37,16 +43,78 @@ class StatementPublished(DomainError):
     code = "statement_published"
 
 
+class NotDrafted(DomainError):
+    """The worker has not written the draft (yet, or it failed)."""
+    status = 409
+    code = "statement_not_drafted"
+
+
+def _title(start: date, end: date) -> str:
+    return f"Market position statement, {format_date(start)} to {format_date(end)}"
+
+
 def create_draft(commissioner: User, start: date, end: date, rule: Rule
                  ) -> MarketPositionStatement:
+    """A draft written now, in this transaction (the worker's job writes the ones people ask
+    for: request_draft)."""
     since, until = london_day_bounds(start, end)
     statement = MarketPositionStatement(
-        title=f"Market position statement, {format_date(start)} to {format_date(end)}",
-        period_start=start, period_end=end, created_by_id=commissioner.id,
-        sections=draft_sections(MarketQuery(since, until), rule))
+        title=_title(start, end), period_start=start, period_end=end,
+        created_by_id=commissioner.id, sections=draft_sections(MarketQuery(since, until), rule))
     db.session.add(statement)
     db.session.flush()
     return statement
+
+
+def request_draft(commissioner: User, start: date, end: date) -> MarketPositionStatement:
+    """A statement "preparing": the worker's statement-drafts job writes its sections from
+    the figures (working out every view takes a second or more at region size, too long for
+    a page)."""
+    statement = MarketPositionStatement(
+        title=_title(start, end), period_start=start, period_end=end,
+        created_by_id=commissioner.id, sections={}, state="preparing")
+    db.session.add(statement)
+    db.session.flush()
+    return statement
+
+
+@dataclass
+class DraftingReport:
+    written: int = 0
+    failed: int = 0
+
+
+def prepare_waiting_drafts(rule: Rule, limit: int = DRAFTS_PER_RUN) -> DraftingReport:
+    """Write the sections of up to `limit` statements preparing, oldest first. One that cannot
+    be written (an error working out its figures) is marked failed, with the error logged,
+    and the others go on. The caller commits: the job's run record and every draft it wrote
+    are one transaction, so a run that loses its lease leaves them all preparing for the next."""
+    report = DraftingReport()
+    waiting = db.session.scalars(sa.select(MarketPositionStatement)
+                                 .where(MarketPositionStatement.state == "preparing")
+                                 .order_by(MarketPositionStatement.id).limit(limit)).all()
+    for statement in waiting:
+        since, until = london_day_bounds(statement.period_start, statement.period_end)
+        try:
+            with db.session.begin_nested():
+                sections = draft_sections(MarketQuery(since, until), rule)
+        except Exception:  # noqa: BLE001 - shown as failed on its page, tried again on request
+            log.exception("Could not draft market position statement %s", statement.id)
+            statement.state = "failed"
+            report.failed += 1
+        else:
+            statement.sections, statement.state = sections, "draft"
+            report.written += 1
+    db.session.flush()
+    return report
+
+
+def try_again(found: MarketPositionStatement) -> None:
+    """A failed draft back to the worker."""
+    if found.state != "failed":
+        raise NotDrafted("This statement is not waiting to be tried again.")
+    found.state = "preparing"
+    db.session.flush()
 
 
 def draft_sections(query: MarketQuery, rule: Rule) -> dict[str, str]:
@@ -176,10 +244,16 @@ def published(statement_id: int) -> MarketPositionStatement:
     return found
 
 
+def _not_drafted(found: MarketPositionStatement) -> None:
+    if found.state in ("preparing", "failed"):
+        raise NotDrafted("This draft has not been written yet.")
+
+
 def edit(found: MarketPositionStatement, title: str, sections: dict[str, str]) -> None:
     if found.state == "published":
         raise StatementPublished("This statement is published, so it no longer changes. "
                                  "Start a new one for another period.")
+    _not_drafted(found)
     for name, _ in SECTIONS:
         if len(sections.get(name, "")) > SECTION_LIMIT:
             raise DomainError(f"Use {SECTION_LIMIT} characters or fewer", field=name)
@@ -191,6 +265,7 @@ def edit(found: MarketPositionStatement, title: str, sections: dict[str, str]) -
 def publish(found: MarketPositionStatement) -> None:
     if found.state == "published":
         raise StatementPublished("This statement is already published.")
+    _not_drafted(found)
     if "[write here" in found.section("intentions"):
         raise DomainError("Write what the council will do before publishing: the last "
                           "section still has the words in square brackets",
@@ -207,4 +282,5 @@ def published_statements() -> list[MarketPositionStatement]:
 
 def drafts() -> list[MarketPositionStatement]:
     return list(db.session.scalars(sa.select(MarketPositionStatement).where(
-        MarketPositionStatement.state == "draft").order_by(MarketPositionStatement.id.desc())))
+        MarketPositionStatement.state.in_(("preparing", "failed", "draft")))
+        .order_by(MarketPositionStatement.id.desc())))

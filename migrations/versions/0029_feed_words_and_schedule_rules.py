@@ -2,7 +2,7 @@
 filters read, so they are SQL over an index (docs/open-data.md, "How the filters work")
 
 Revision ID: 0029
-Revises: 0026
+Revises: 0028
 Create Date: 2026-12-03 13:30:00
 
 Adds the tables `service_feed_words` and `service_schedule_rules`, then works both out for
@@ -20,7 +20,7 @@ from marketplace.openreferral import upkeep
 
 # revision identifiers, used by Alembic.
 revision = '0029'
-down_revision = '0026'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from marketplace.search.models import SearchLogEntry
 from tests.factories import make_provider, make_service, make_user
 from tests.orders.pages import anonymous, text
 from tests.commissioning.summaries import summarise_if_asked
+from tests.commissioning.statement_drafting import run_statement_drafts
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -32,9 +33,11 @@ def market(app, clock, figures_from):
 
 
 def _draft(client) -> int:
+    """Ask for a draft and let the worker's job write it, as the worker would."""
     response = client.post("/commissioning/statements", data={
         "start": "2026-09-01", "end": "2026-11-30"})
     assert response.status_code == 302
+    run_statement_drafts()
     return db.session.scalars(sa.select(MarketPositionStatement.id)).one()
 
 

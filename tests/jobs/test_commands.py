@@ -22,7 +22,7 @@ def test_one_worker_pass_runs_the_due_jobs_and_delivers_email(app, runner):
     assert set(runs) == {"pay-instalments", "auto-confirm-orders", "prune-job-runs",
                          "check-ledger", "pool-deadlines", "need-expiry", "service-look-again",
                          "review-hold-ends", "review-reminders", "data-exports",
-                         "market-summaries"}
+                         "market-summaries", "statement-drafts"}
     assert runs["pay-instalments"].result == "Paid in 0 instalments."
     assert {run.status for run in runs.values()} == {"succeeded"}
 

@@ -49,7 +49,8 @@ def failed_job(app, monkeypatch):
                                                     "review-hold-ends": "succeeded",
                                                     "review-reminders": "succeeded",
                                                     "data-exports": "succeeded",
-                                                    "market-summaries": "succeeded"}
+                                                    "market-summaries": "succeeded",
+                                                    "statement-drafts": "succeeded"}
 
 
 def test_a_commissioner_sees_what_the_jobs_did_and_what_failed(app, failed_job, failed_email):

@@ -67,7 +67,7 @@ def test_a_deleted_service_takes_its_schedule_rules_with_it(app):
 def test_the_migration_works_out_words_and_rules_for_services_already_listed(
         migrated_database, tmp_path):
     with app_on_empty_database(migrated_database, tmp_path):
-        upgrade(revision="0026")
+        upgrade(revision="0028")
         with db.engine.begin() as connection:
             connection.execute(sa.text(
                 "INSERT INTO users (id, email, password_hash, display_name, role, "
@@ -99,7 +99,7 @@ def test_the_migration_works_out_words_and_rules_for_services_already_listed(
             assert connection.execute(sa.text(
                 "SELECT days, opens_at, closes_at FROM service_schedule_rules "
                 "ORDER BY id")).all() == [("TH", 19 * 60, 21 * 60), ("SA,SU", None, None)]
-        downgrade(revision="0026")
+        downgrade(revision="0028")
         with db.engine.begin() as connection:
             assert connection.scalar(sa.text("SELECT title FROM services")) == "Life drawing"
             tables = sa.inspect(connection).get_table_names()
