@@ -96,3 +96,20 @@ def app_on_empty_database(migrated_database: str, tmp_path):
             yield app
     finally:
         drop()
+
+
+def insert_ana_and_her_club(connection) -> None:
+    """Provider account 1 (ana@example.org) and her provider 1, "Ana's Art Club", in the
+    columns every revision since 0001 has: the data a migration test upgrades."""
+    connection.execute(sa.text(
+        "INSERT INTO users (id, email, password_hash, display_name, role, "
+        "is_active_account, created_at) VALUES "
+        "(1, 'ana@example.org', 'x', 'Ana', 'provider', true, '2026-01-02 10:00:00')"))
+    connection.execute(sa.text(
+        "INSERT INTO providers (id, owner_id, name, provider_type, description, "
+        "is_user_led, user_led_statement, staff_count, has_insurance, "
+        "insurance_details, cqc_registration_number, contact_name, contact_email, "
+        "contact_phone, website, local_authority, postcode_district, created_at, "
+        "updated_at) VALUES (1, 1, 'Ana''s Art Club', 'micro-enterprise', '', "
+        "false, '', 2, false, '', '', '', '', '', '', 'salford', 'M6', "
+        "'2026-01-02 10:00:00', '2026-01-02 10:00:00')"))

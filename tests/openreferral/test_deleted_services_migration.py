@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from marketplace.extensions import db
-from tests.database import app_on_empty_database
+from tests.database import app_on_empty_database, insert_ana_and_her_club
 
 
 def test_the_notes_table_arrives_and_goes_without_touching_services(migrated_database,
@@ -13,18 +13,7 @@ def test_the_notes_table_arrives_and_goes_without_touching_services(migrated_dat
     with app_on_empty_database(migrated_database, tmp_path):
         upgrade(revision="0021")
         with db.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO users (id, email, password_hash, display_name, role, "
-                "is_active_account, created_at) VALUES "
-                "(1, 'ana@example.org', 'x', 'Ana', 'provider', true, '2026-01-02 10:00:00')"))
-            connection.execute(sa.text(
-                "INSERT INTO providers (id, owner_id, name, provider_type, description, "
-                "is_user_led, user_led_statement, staff_count, has_insurance, "
-                "insurance_details, cqc_registration_number, contact_name, contact_email, "
-                "contact_phone, website, local_authority, postcode_district, created_at, "
-                "updated_at) VALUES (1, 1, 'Ana''s Art Club', 'micro-enterprise', '', "
-                "false, '', 2, false, '', '', '', '', '', '', 'salford', 'M6', "
-                "'2026-01-02 10:00:00', '2026-01-02 10:00:00')"))
+            insert_ana_and_her_club(connection)
         upgrade(revision="0022")
         with db.engine.begin() as connection:
             connection.execute(sa.text("INSERT INTO deleted_services (service_id, deleted_at) "

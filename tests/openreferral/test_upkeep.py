@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 
 from marketplace.extensions import db
 from marketplace.openreferral.models import ServiceScheduleRule
-from tests.database import app_on_empty_database
+from tests.database import app_on_empty_database, insert_ana_and_her_club
 from tests.factories import make_provider, make_service, make_user
 from tests.openreferral.conftest import get_json
 from tests.providers.conftest import profile_form, service_form
@@ -69,18 +69,7 @@ def test_the_migration_works_out_words_and_rules_for_services_already_listed(
     with app_on_empty_database(migrated_database, tmp_path):
         upgrade(revision="0028")
         with db.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO users (id, email, password_hash, display_name, role, "
-                "is_active_account, created_at) VALUES "
-                "(1, 'ana@example.org', 'x', 'Ana', 'provider', true, '2026-01-02 10:00:00')"))
-            connection.execute(sa.text(
-                "INSERT INTO providers (id, owner_id, name, provider_type, description, "
-                "is_user_led, user_led_statement, staff_count, has_insurance, "
-                "insurance_details, cqc_registration_number, contact_name, contact_email, "
-                "contact_phone, website, local_authority, postcode_district, created_at, "
-                "updated_at) VALUES (1, 1, 'Ana''s Art Club', 'micro-enterprise', '', "
-                "false, '', 2, false, '', '', '', '', '', '', 'salford', 'M6', "
-                "'2026-01-02 10:00:00', '2026-01-02 10:00:00')"))
+            insert_ana_and_her_club(connection)
             connection.execute(sa.text(
                 "INSERT INTO services (id, provider_id, title, description, category, "
                 "secondary_categories, tags, delivery_modes, local_authorities, "
