@@ -1,5 +1,5 @@
 """feed words and schedule rules: what the Open Referral feed's search and day and time
-filters read, so they are SQL over an index (docs/open-data.md, "How the filters work")
+filters read, so they are SQL over an index (docs/open-data.md, "Performance")
 
 Revision ID: 0029
 Revises: 0028
