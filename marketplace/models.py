@@ -28,7 +28,11 @@ from marketplace.commissioning.summary_models import SearchCountDaily, SpendDail
 from marketplace.enquiries.models import Enquiry, EnquiryMessage, EnquiryReport  # noqa: F401
 from marketplace.reviews.reminders import ReviewReminder  # noqa: F401
 from marketplace.commissioning.records import CommissionerInvitation, MarketChange  # noqa: F401
-from marketplace.openreferral.models import DeletedService, ServiceScheduleRule  # noqa: F401
+from marketplace.openreferral.models import (  # noqa: F401
+    DeletedService,
+    ServiceFeedWords,
+    ServiceScheduleRule,
+)
 from marketplace.datarights.models import DataExport, DataExportFile, InformationView  # noqa: F401
 from marketplace.payouts.models import (  # noqa: F401
     PayoutItem,

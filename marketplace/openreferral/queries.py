@@ -84,6 +84,8 @@ def _search(text: str):
     words (upkeep.words: title, description, tags, main category and provider name): at the
     start of a word there, or as a whole word when it is short."""
     units = synonyms.load(current_app.config.get("SYNONYMS_FILE")).expand(text)
+    if not units:
+        return []  # marks only ("!!!"): no word to look for, so nothing is narrowed
     # synonyms.words_of gives only [a-z0-9] words: nothing in them is a LIKE wildcard or a
     # text-search operator.
     if db.session.get_bind().dialect.name == "postgresql":

@@ -7,8 +7,8 @@ Both are worked out here, in Python, by one function each, and written on every 
 changes what they come from (a service's title, description, tags, kind of support, schedule
 or weekends tick, or its provider's name), so every way a service is saved keeps them. The
 migration that added them (0029) and the benchmark fixtures that insert rows directly call
-`refresh_all`. A change to how words or schedules are read (schedules.py, _SEPARATORS) needs
-a migration that calls `refresh_all` again.
+`refresh_all`. A change to how words or schedules are read (`words`, schedules.py) needs a
+migration that calls `refresh_all` again.
 """
 from __future__ import annotations
 
@@ -77,18 +77,16 @@ def _keep_rules(service: Service) -> None:
 
 
 def _before_flush(session: so.Session, _context, _instances) -> None:
-    renamed = [provider for provider in session.dirty
-               if isinstance(provider, Provider) and _changed(provider, ("name",))]
-    touched = {service for provider in renamed for service in provider.services}
-    for service in list(session.new) + list(session.dirty):
-        if not isinstance(service, Service) or service in session.deleted:
-            continue
-        if service in touched or _changed(service, _WORD_SOURCES):
+    renamed = {service for provider in session.dirty
+               if isinstance(provider, Provider) and _changed(provider, ("name",))
+               for service in provider.services}
+    saved = {service for service in (*session.new, *session.dirty)
+             if isinstance(service, Service) and service not in session.deleted}
+    for service in saved | renamed:
+        if service in renamed or _changed(service, _WORD_SOURCES):
             _keep_words(service)
         if _changed(service, _SCHEDULE_SOURCES):
             _keep_rules(service)
-    for service in touched:
-        _keep_words(service)
 
 
 def listen() -> None:

@@ -150,3 +150,8 @@ def test_a_value_the_feed_cannot_use_is_a_400_naming_the_parameter(client, marke
 
 def test_unknown_and_empty_parameters_are_ignored(client, market):
     assert names(client, "utm_source=newsletter&day=&search=") == names(client, "")
+
+
+def test_a_search_of_marks_only_narrows_nothing(client, market):
+    # "!!!" holds no word to look for, so it is as if no search were given, on both databases.
+    assert names(client, "search=%21%21%21") == names(client, "")
