@@ -57,6 +57,9 @@ class DailySummary:
     #: check_base(*columns): a select over a superset of the source rows that is cheap to
     #: count by moment (default: the source itself).
     check_base: Callable[..., sa.Select] | None = None
+    #: Called, in the refresh's transaction, after any day's rows were written or removed:
+    #: for tables worked out from the summary itself.
+    after_change: Callable[[], None] | None = None
 
     def source(self, since: datetime | None, until: datetime, by: list[str] | None = None,
                where: Callable[[Mapping], list] | None = None) -> sa.Select:
@@ -124,11 +127,12 @@ def refresh_daily(summary: DailySummary, now: datetime) -> DailyRefresh:
     settings = summary.settings()
     state = db.session.execute(sa.select(SummaryRefresh).where(SummaryRefresh.name == summary.name)
                                .with_for_update()).scalar_one_or_none()
+    reset = state is not None and state.settings != settings
     if state is None:
         state = SummaryRefresh(name=summary.name, refreshed_at=now, settings=settings)
         db.session.add(state)
         db.session.flush()
-    elif state.settings != settings:
+    elif reset:
         db.session.execute(summary.table.delete())
         db.session.execute(sa.delete(SummaryDay).where(SummaryDay.name == summary.name))
         state.first_day = state.complete_through = None
@@ -155,6 +159,8 @@ def refresh_daily(summary: DailySummary, now: datetime) -> DailyRefresh:
                 _summarise_day(summary, day, rows)
                 summarised += 1
         day += timedelta(days=1)
+    if (summarised or reset) and summary.after_change is not None:
+        summary.after_change()
     state.first_day, state.complete_through = first, yesterday
     state.refreshed_at, state.settings = now, settings
     if every_day:

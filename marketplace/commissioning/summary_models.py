@@ -111,9 +111,10 @@ class SearchCountDaily(db.Model):
 
 class SpendDaily(db.Model):
     """Money one budget spent on one London day with one service, by what its order fixes
-    (holder, budget, funding stream, service, provider, route). What can change later, such
-    as the service's kind of support, the holder's area or the provider's size, is joined in
-    when a view reads it, so the views place money as they always did."""
+    (holder, budget, funding stream, service, provider, route) and by what placed the money
+    when the day was summarised: the service's kind of support, the area (the holder's home
+    area, else the service's), whether the provider is user-led and its staff. A view reads
+    these as they are, without joining services, providers and people (docs/spend-view.md)."""
 
     __tablename__ = "spend_daily"
 
@@ -128,6 +129,15 @@ class SpendDaily(db.Model):
     provider_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("providers.id"))
     #: "pooled" for a share order of a group purchase, else the order's route.
     route: so.Mapped[str] = so.mapped_column(sa.String(10))
+    #: Placing, as listed when the day was summarised: the service's primary category.
+    category: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    #: The holder's home authority and district if they gave one, else the service's first.
+    authority: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    district: so.Mapped[str] = so.mapped_column(sa.String(8), default="", server_default="")
+    user_led: so.Mapped[bool] = so.mapped_column(sa.Boolean, default=False,
+                                                 server_default=sa.false())
+    #: The provider's staff: a view compares it with MICRO_PROVIDER_MAX_STAFF as set now.
+    staff_count: so.Mapped[int | None] = so.mapped_column(sa.Integer)
     #: What the budget paid: minus its settle lines' amounts, refunds counting back.
     spent_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     #: How many ledger lines this row sums.
@@ -181,3 +191,16 @@ class SupplyProvider(db.Model):
         sa.CheckConstraint("services > 0", name="services_positive"),
         sa.Index("ix_supply_providers_authority_category", "authority", "category"),
     )
+
+
+class SpendBudgetTotal(db.Model):
+    """What each budget spent over every day spend_daily holds, summed: the spend view's
+    "average budget used" adds the live tail to it (and takes off days after a period that
+    ends earlier) instead of summing the summary by budget on every request. Rewritten with
+    spend_daily, in the same transaction, whenever a day of it is (re)summarised."""
+
+    __tablename__ = "spend_budget_totals"
+
+    budget_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("budgets.id"), primary_key=True)
+    spent_pence: so.Mapped[int] = so.mapped_column(sa.BigInteger)
