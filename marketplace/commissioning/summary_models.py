@@ -3,9 +3,10 @@
 
 Daily summaries hold, for every complete London day up to `complete_through`, the same counts
 the views would work out from the source rows of that day: searches from the anonymous search
-log, money spent from the ledger. They hold only what cannot change afterwards (a search's
-filters, a ledger line and its order), so a day summarised once stays right unless rows
-arrive late; each day's number of source rows is kept to notice that. Supply (services
+log, money spent from the ledger. They hold what cannot change afterwards (a search's
+filters, a ledger line and its order) and, for spending, what placed the money when the day
+was summarised (a pound stays where it was spent), so a day summarised once stays right
+unless rows arrive late; each day's number of source rows is kept to notice that. Supply (services
 listed) is summarised whole on every run, as listings change.
 
 Invariants:
